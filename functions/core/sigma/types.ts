@@ -22,9 +22,23 @@ type RuleLocation = {
 type FieldSource = {
   get(path: string): readonly unknown[] | undefined;
   leaves(): readonly string[];
+  /** Optional fast path (the field view implements it): the values at `path` with their text forms, cached per event. */
+  texts?(path: string): FieldTexts | undefined;
+  /** Optional fast path: `leaves()` lower-cased, cached per event. */
+  foldedLeaves?(): readonly string[];
+};
+
+/**
+ * The values of one field with their text forms: `raw[i]` is `values[i]` as text (numbers and booleans via `String`,
+ * objects as JSON, `undefined` for `null`), `folded[i]` its lower case. Computed at most once per event and field.
+ */
+type FieldTexts = {
+  readonly values: readonly unknown[];
+  readonly raw: readonly (string | undefined)[];
+  readonly folded: readonly (string | undefined)[];
 };
 
 /** Sigma `level`, in ascending order of urgency. */
 type RuleLevel = 'informational' | 'low' | 'medium' | 'high' | 'critical';
 
-export type { FieldSource, RuleLevel, RuleLocation };
+export type { FieldSource, FieldTexts, RuleLevel, RuleLocation };
