@@ -1,0 +1,79 @@
+import { z } from 'zod';
+import { InputError, type InputPlace } from '../../formats/errors.js';
+import { describeIssue, kindOf } from '../describe-issue.js';
+import { isObject, type JsonObject, textAt } from '../read-path.js';
+
+const auditLogType = /(^|\/)google\.cloud\.audit\.AuditLog$/;
+
+const auditLog = z.looseObject({
+  serviceName: z.string().min(1),
+  methodName: z.string().min(1),
+  resourceName: z.string().nullish(),
+  status: z
+    .looseObject({ code: z.union([z.number(), z.string()]).optional(), message: z.string().optional() })
+    .nullish(),
+  authenticationInfo: z
+    .looseObject({
+      principalEmail: z.string().optional(),
+      principalSubject: z.string().optional(),
+      serviceAccountDelegationInfo: z
+        .array(
+          z.looseObject({ firstPartyPrincipal: z.looseObject({ principalEmail: z.string().optional() }).nullish() }),
+        )
+        .nullish(),
+    })
+    .nullish(),
+  authorizationInfo: z.array(z.looseObject({ permissionType: z.string().optional() })).nullish(),
+  requestMetadata: z
+    .looseObject({ callerIp: z.string().optional(), callerSuppliedUserAgent: z.string().optional() })
+    .nullish(),
+});
+
+/** The LogEntry keys tamperwatch reads; everything else passes through untouched in `raw`. */
+const logEntry = z.looseObject({
+  logName: z.string().optional(),
+  insertId: z.string().optional(),
+  timestamp: z.string().optional(),
+  resource: z
+    .looseObject({ type: z.string().optional(), labels: z.record(z.string(), z.unknown()).nullish() })
+    .nullish(),
+  operation: z.looseObject({ id: z.string().optional() }).nullish(),
+  protoPayload: auditLog,
+});
+
+type LogEntry = z.infer<typeof logEntry>;
+
+/** A LogEntry by its keys: an AuditLog payload, or logName with insertId (Panther's lower-cased keys included). */
+const looksLikeLogEntry = (value: JsonObject): boolean =>
+  isObject(value.protoPayload) ||
+  isObject(value.protopayload) ||
+  ((typeof value.logName === 'string' || typeof value.logname === 'string') &&
+    (typeof value.insertId === 'string' || typeof value.insertid === 'string'));
+
+/**
+ * Why a well-formed LogEntry is no audit record (no payload, or a payload of another type), else undefined. Such
+ * entries are skipped with a notice: a sink export holds every kind of log.
+ */
+const nonAuditReason = (entry: JsonObject): string | undefined => {
+  if (!isObject(entry.protoPayload)) {
+    const payload = ['jsonPayload', 'textPayload'].find((key) => key in entry);
+    return `LogEntry without an AuditLog protoPayload${payload === undefined ? '' : ` (${payload})`}`;
+  }
+  const type = textAt(entry.protoPayload, '@type');
+  return type === undefined || auditLogType.test(type) ? undefined : `LogEntry payload is ${type}, not an AuditLog`;
+};
+
+/**
+ * One audit LogEntry, typed; a record of the wrong shape is an {@link InputError} naming the field.
+ *
+ * @example
+ * decodeLogEntry(entry, { source: 'page.json', location: 'entries[4]' }).protoPayload.methodName;
+ */
+const decodeLogEntry = (raw: unknown, at: InputPlace): LogEntry => {
+  if (!isObject(raw)) throw new InputError(`not a GCP LogEntry (got ${kindOf(raw)})`, at);
+  const parsed = logEntry.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  throw new InputError(`not a GCP audit LogEntry (${describeIssue(parsed.error, raw)})`, at, { cause: parsed.error });
+};
+
+export { decodeLogEntry, type LogEntry, looksLikeLogEntry, nonAuditReason };
