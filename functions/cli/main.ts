@@ -1,6 +1,8 @@
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import type { CliIo } from './cli-io.js';
+import { renderCoverage } from './coverage.js';
 import { findPackageRoot, packageVersion } from './package-root.js';
 import type { Format } from './render.js';
 import { loadRuleSuites, renderRuleTestReport, runSuite } from './rule-tests.js';
@@ -65,6 +67,21 @@ const buildProgram = (io: CliIo, setExit: (code: number) => void): Command => {
     .argument('[path...]', 'rule files or directories (default: the bundled rules)')
     .action(async (paths: string[]) => {
       setExit(await runRulesTest(paths.length > 0 ? paths : [bundledRules], io));
+    });
+  rules
+    .command('coverage')
+    .description(
+      'print the coverage table (operation x cloud -> rule, technique, cases) or write it and an ATT&CK Navigator layer',
+    )
+    .option('--markdown <file>', 'write the coverage page here instead of printing it')
+    .option('--layer <file>', 'also write an ATT&CK Navigator layer (JSON) here')
+    .argument('[path...]', 'rule files or directories (default: the bundled rules)')
+    .action((paths: string[], options: { markdown?: string; layer?: string }) => {
+      const report = renderCoverage(paths.length > 0 ? paths : [bundledRules], io.cwd, bundledRules);
+      if (options.markdown === undefined) io.stdout.write(report.markdown);
+      else writeFileSync(resolve(io.cwd, options.markdown), report.markdown);
+      if (options.layer !== undefined) writeFileSync(resolve(io.cwd, options.layer), report.layer);
+      setExit(0);
     });
   return program;
 };
