@@ -172,7 +172,7 @@ describe('judgeRuleCase()', () => {
     const result = judge({ name: 'stop', expect: 'no_match', input: record('StopLogging') });
     // Assess
     expect(result.reasons).toEqual([
-      'expected no match, got high finding: eve (IAMUser) called cloudtrail:StopLogging in 111122223333/eu-west-1 (success)',
+      'expected no match, got high finding: eve (IAMUser) called cloudtrail:StopLogging on org-trail in 111122223333/eu-west-1 (success)',
     ]);
   });
 
