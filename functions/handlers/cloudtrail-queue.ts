@@ -1,0 +1,115 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { recordCanaryArrivals } from '../canary-arrival.js';
+import { loadSuppressions } from '../config/load-suppressions.js';
+import { loadRuntimeConfig } from '../config/runtime-config.js';
+import { canaryRuleOf, splitCanary } from '../core/canary.js';
+import { RuleSetError } from '../core/sigma/errors.js';
+import type { CompiledRule } from '../core/sigma/rule-set.js';
+import { loadRules } from '../load-rules.js';
+import { type Notifier, SnsNotifier } from '../notifier/sns-notifier.js';
+import { decodeQueueBody, type PipelineOptions, runPipeline, type Telemetry } from '../pipeline.js';
+import { type CheckpointStore, DynamoDbCheckpointStore } from '../stores/checkpoint-store.js';
+import { type DedupStore, DynamoDbDedupStore } from '../stores/dedup-store.js';
+
+type QueueHandlerDeps = Omit<PipelineOptions, 'channel'> & {
+  readonly dedup: DedupStore;
+  readonly notifier: Notifier;
+  readonly clock: () => Date;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  /** Canary writes (DESIGN §9.1): recognised by the canary rule, recorded as a heartbeat, never published. */
+  readonly canary?: { readonly rule: CompiledRule | undefined; readonly checkpoints: CheckpointStore };
+};
+type QueueHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+const logger = new Logger({ serviceName: 'tamperwatch-detector' });
+const metrics = new Metrics({ namespace: 'tamperwatch', serviceName: 'tamperwatch-detector' });
+
+const telemetryOf = (deps: QueueHandlerDeps): Telemetry => ({
+  count: (name, value, dimension) => {
+    if (dimension === undefined) return void deps.metrics.addMetric(name, MetricUnit.Count, value);
+    deps.metrics.singleMetric().addDimension(dimension.name, dimension.value).addMetric(name, MetricUnit.Count, value);
+  },
+  milliseconds: (name, value) => void deps.metrics.addMetric(name, MetricUnit.Milliseconds, value),
+  warn: (message, details) => deps.logger.warn(message, { ...details }),
+});
+
+/**
+ * SQS batch (EventBridge envelopes of CloudTrail records) → pipeline → `batchItemFailures`. A record fails alone: when
+ * its body does not decode (it reaches the DLQ after `maxReceiveCount`) or when one of its findings was not published.
+ */
+const createQueueHandler = (deps: QueueHandlerDeps): QueueHandler => {
+  const telemetry = telemetryOf(deps);
+  const ports = { dedup: deps.dedup, notifier: deps.notifier, clock: deps.clock, telemetry };
+  const options: PipelineOptions = { ruleSet: deps.ruleSet, suppressions: deps.suppressions, channel: 'realtime' };
+  const heartbeat = (region: string, latencySeconds: number): void => {
+    deps.metrics.singleMetric().addDimension('region', region).addMetric('Heartbeat', MetricUnit.Count, 1);
+    deps.metrics
+      .singleMetric()
+      .addDimension('region', region)
+      .addMetric('CanaryLatencySeconds', MetricUnit.Seconds, latencySeconds);
+  };
+  return async (event, context) => {
+    const receivedAt = deps.clock();
+    deps.logger.addContext(context);
+    const recordHandler = async (record: SQSRecord): Promise<void> => {
+      try {
+        const { events, notices } = decodeQueueBody(record.body, `sqs:${record.messageId}`);
+        for (const notice of notices) deps.logger.info('record skipped', { messageId: record.messageId, notice });
+        const { canary, rest } = splitCanary(events, deps.canary?.rule);
+        if (canary.length > 0 && deps.canary !== undefined)
+          await recordCanaryArrivals(canary, receivedAt, { checkpoints: deps.canary.checkpoints, heartbeat });
+        const result = await runPipeline(rest, receivedAt, options, ports);
+        if (result.failed.length > 0) throw new Error(`unpublished findings: ${JSON.stringify(result.failed)}`);
+      } catch (error) {
+        deps.logger.error('record failed', { messageId: record.messageId, error: error as Error });
+        throw error;
+      }
+    };
+    try {
+      const processor = new BatchProcessor(EventType.SQS);
+      const response = await processPartialResponse(event, recordHandler, processor, {
+        context,
+        throwOnFullBatchFailure: false,
+      });
+      deps.metrics.addMetric('RecordsFailed', MetricUnit.Count, response.batchItemFailures.length);
+      return response;
+    } finally {
+      deps.metrics.publishStoredMetrics();
+    }
+  };
+};
+
+/** Wiring from the environment, once per cold start: bad rules or config fail the init and the messages wait. */
+const createDefaultHandler = (): QueueHandler => {
+  const config = loadRuntimeConfig();
+  const { ruleSet, errors } = loadRules([config.rulesDir]);
+  if (errors.length > 0) throw new RuleSetError(errors);
+  const timing = { ttlSeconds: config.dedupTtlSeconds, staleAfterSeconds: config.claimStaleSeconds };
+  const dynamodb = new DynamoDBClient({});
+  return createQueueHandler({
+    ruleSet,
+    suppressions: loadSuppressions(config.suppressionsFile),
+    dedup: new DynamoDbDedupStore(dynamodb, config.stateTable, timing),
+    canary: { rule: canaryRuleOf(ruleSet), checkpoints: new DynamoDbCheckpointStore(dynamodb, config.stateTable) },
+    notifier: new SnsNotifier(new SNSClient({}), config.topicArn),
+    clock: () => new Date(),
+    logger,
+    metrics,
+  });
+};
+
+let defaultHandler: QueueHandler | undefined;
+
+/** The Lambda entry point (`handler`), wired from the environment on first use. */
+const handler: QueueHandler = async (event, context) => {
+  defaultHandler ??= createDefaultHandler();
+  return defaultHandler(event, context);
+};
+
+export { createQueueHandler, handler, type QueueHandler, type QueueHandlerDeps };

@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { stackFactory } from './stack-factory.js';
+
+const listFiles = (dir: string, prefix = ''): string[] =>
+  readdirSync(dir).flatMap((name) =>
+    statSync(join(dir, name)).isDirectory() ? listFiles(join(dir, name), `${prefix}${name}/`) : [`${prefix}${name}`],
+  );
+
+// The one test that bundles for real (local esbuild, no Docker): the asset must hold the ESM handler, its source map,
+// the AWS rules without their cases and the suppressions file, and it must load under Node.
+describe('DetectorStack bundling', () => {
+  it('bundles the handler with esbuild and copies rules and suppressions into the asset', () => {
+    // Prepare
+    const suppression = { id: 's1', match: { rule: 'x' }, owner: 'o', reason: 'r', expires: '2027-01-01' };
+    const { app, stack } = stackFactory({ suppressions: [suppression] }, { bundle: true });
+    // Act
+    const assembly = app.synth();
+    const fn = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::Function'))[0] as {
+      Properties: { Code: { S3Key: string } };
+    };
+    const assetDir = join(assembly.directory, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+    const files = listFiles(assetDir);
+    // Assess
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'index.mjs',
+        'index.mjs.map',
+        'suppressions.json',
+        'rules/aws/kms/kms-key-disabled-or-deletion-scheduled.yml',
+      ]),
+    );
+    expect(files.filter((file) => file.endsWith('.cases.json'))).toEqual([]);
+    expect(JSON.parse(readFileSync(join(assetDir, 'suppressions.json'), 'utf8'))).toEqual([suppression]);
+    // Self-protection rules bound to this stage's resource names (infra/self-protection.ts).
+    expect(
+      readFileSync(join(assetDir, 'rules/aws/tamperwatch/tamperwatch-event-routing-tampered.yml'), 'utf8'),
+    ).toContain('requestParameters.name|startswith: tamperwatch-prod-');
+    expect(readFileSync(join(assetDir, 'index.mjs'), 'utf8')).toContain('twCreateRequire(import.meta.url)');
+    const load = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(join(assetDir, 'index.mjs'))}); if (typeof m.handler !== 'function') process.exit(2);`,
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(load.stderr).toBe('');
+    expect(load.status).toBe(0);
+    expect(existsSync(join(assetDir, 'node_modules'))).toBe(false);
+  });
+});

@@ -1,0 +1,107 @@
+import { fileURLToPath } from 'node:url';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { RuleSet } from '../../../functions/core/sigma/rule-set.js';
+import { createQueueHandler } from '../../../functions/handlers/cloudtrail-queue.js';
+import { loadRules } from '../../../functions/load-rules.js';
+import {
+  cloudTrailRecord,
+  eventBridgeEnvelope,
+  sqsEventOf,
+  sqsRecordFactory,
+} from '../../helpers/cloudtrail-event-factory.js';
+import { InMemoryDedupStore } from '../../helpers/in-memory-dedup-store.js';
+import { lambdaContext } from '../../helpers/lambda-context.js';
+import { RecordingNotifier } from '../../helpers/recording-notifier.js';
+
+const rulesDir = fileURLToPath(new URL('../../helpers/fixture-rules', import.meta.url));
+
+/** Stand-ins for Powertools: they keep what the handler logs and measures. */
+const fakePowertools = () => {
+  const metrics: { name: string; value: number }[] = [];
+  const logs: { level: string; message: string }[] = [];
+  let flushes = 0;
+  const metricsPort = {
+    addMetric: (name: string, _unit: string, value: number) => void metrics.push({ name, value }),
+    singleMetric: () => ({
+      addDimension: () => ({ addMetric: (name: string, _u: string, value: number) => metrics.push({ name, value }) }),
+    }),
+    publishStoredMetrics: () => {
+      flushes += 1;
+    },
+  } as unknown as Metrics;
+  const log = (level: string) => (message: string) => void logs.push({ level, message });
+  const logger = {
+    addContext: () => undefined,
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+  } as unknown as Logger;
+  return { metricsPort, logger, metrics, logs, flushes: () => flushes };
+};
+
+let ruleSet: RuleSet;
+beforeAll(() => {
+  ruleSet = loadRules([rulesDir]).ruleSet;
+});
+
+const body = (eventID: string, eventName = 'StopLogging') =>
+  JSON.stringify(eventBridgeEnvelope(cloudTrailRecord({ eventID, eventName })));
+
+const build = () => {
+  const notifier = new RecordingNotifier();
+  const dedup = new InMemoryDedupStore();
+  const powertools = fakePowertools();
+  const handler = createQueueHandler({
+    ruleSet,
+    suppressions: [],
+    dedup,
+    notifier,
+    clock: () => new Date('2026-11-24T10:02:13Z'),
+    logger: powertools.logger,
+    metrics: powertools.metricsPort,
+  });
+  return { handler, notifier, dedup, ...powertools };
+};
+
+describe('Handler: cloudtrail-queue', () => {
+  it('fails only the poison record of a batch; the others are published once', async () => {
+    // Prepare
+    const { handler, notifier, logs, flushes } = build();
+    const event = sqsEventOf(
+      sqsRecordFactory(body('e-1'), 'good'),
+      sqsRecordFactory('{"not":"cloudtrail"', 'poison'),
+      sqsRecordFactory(body('e-1'), 'same-event-again'),
+      sqsRecordFactory(body('e-2', 'StartLogging'), 'no-match'),
+    );
+    // Act
+    const response = await handler(event, lambdaContext());
+    // Assess
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'poison' }] });
+    expect(notifier.messages).toHaveLength(1);
+    expect(logs.filter((log) => log.level === 'error').map((log) => log.message)).toEqual(['record failed']);
+    expect(flushes()).toBe(1);
+  });
+
+  it('reports a record whose finding was not published as a batch item failure, and delivers it on retry', async () => {
+    // Prepare
+    const { handler, notifier, metrics } = build();
+    notifier.failNext(1);
+    const event = sqsEventOf(sqsRecordFactory(body('e-1'), 'r-1'), sqsRecordFactory(body('e-2'), 'r-2'));
+    // Act
+    const first = await handler(event, lambdaContext());
+    const retry = await handler(sqsEventOf(sqsRecordFactory(body('e-1'), 'r-1', 2)), lambdaContext());
+    // Assess
+    expect(first.batchItemFailures).toHaveLength(1);
+    expect(retry.batchItemFailures).toEqual([]);
+    expect(notifier.messages).toHaveLength(2);
+    expect(metrics.filter((m) => m.name === 'RecordsFailed').map((m) => m.value)).toEqual([1, 0]);
+  });
+
+  it('returns failures instead of throwing when the whole batch fails', async () => {
+    const { handler } = build();
+    const response = await handler(sqsEventOf(sqsRecordFactory('nope', 'p-1')), lambdaContext());
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'p-1' }] });
+  });
+});
