@@ -1,4 +1,5 @@
 import { Annotations, CfnOutput, Stack, type StackProps, Stage, Validations } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
 import type { DeployConfig } from './config.js';
 import { AzurePoller } from './constructs/azure-poller.js';
@@ -22,6 +23,22 @@ type DetectorStackProps = StackProps & {
   readonly rulesDir?: string;
   /** Deploy-time warnings (expired suppressions) to surface as annotations. */
   readonly warnings?: readonly string[];
+};
+
+type PollerBinding = {
+  readonly table: StateTable;
+  readonly topic: FindingsTopic;
+  readonly runtime: DeployConfig['runtime'];
+  /** The output naming the poller's credential secret, when it has one. */
+  readonly secretOutputId: string;
+};
+
+const acknowledgeRuntime = (fn: IFunction, runtime: DeployConfig['runtime']): void => {
+  if (runtime === 'nodejs24.x') return;
+  Validations.of(fn).acknowledge({
+    id: 'AwsSolutions-L1',
+    reason: `runtime ${runtime} chosen in the tamperwatch context (supported until 2027-04-30); nodejs24.x is the default`,
+  });
 };
 
 /**
@@ -83,62 +100,23 @@ class DetectorStack extends Stack {
     table.bindTo(detector.fn);
     topic.bindTo(detector.fn);
 
+    const pollerProps = {
+      stage: config.stage,
+      projectRoot: props.projectRoot,
+      runtime: config.runtime,
+      logRetention: config.logRetentionDays,
+      suppressionsFile,
+      dedupTtlHours: config.dedupTtlHours,
+    };
     if (config.gcp?.enabled === true) {
-      const gcp = new GcpPoller(this, 'GcpPoller', {
-        stage: config.stage,
-        projectRoot: props.projectRoot,
-        runtime: config.runtime,
-        logRetention: config.logRetentionDays,
-        suppressionsFile,
-        dedupTtlHours: config.dedupTtlHours,
-        settings: config.gcp,
-      });
-      table.bindTo(gcp.fn);
-      topic.bindTo(gcp.fn);
-      if (config.runtime !== 'nodejs24.x') {
-        Validations.of(gcp.fn).acknowledge({
-          id: 'AwsSolutions-L1',
-          reason: `runtime ${config.runtime} chosen in the tamperwatch context (supported until 2027-04-30); nodejs24.x is the default`,
-        });
-      }
-      new CfnOutput(this, 'GcpPollerFunctionName', { value: gcp.fn.functionName });
-      new CfnOutput(this, 'GcpPollerDeadLetterQueueUrl', { value: gcp.deadLetterQueue.queueUrl });
-      // The AWS role the workload identity provider's attribute condition pins (docs/gcp.md).
-      new CfnOutput(this, 'GcpPollerRoleArn', { value: gcp.fn.role?.roleArn ?? '' });
-      if (gcp.secret !== undefined) new CfnOutput(this, 'GcpCredentialSecretArn', { value: gcp.secret.secretArn });
+      const gcp = new GcpPoller(this, 'GcpPoller', { ...pollerProps, settings: config.gcp });
+      this.bindPoller(gcp, { table, topic, runtime: config.runtime, secretOutputId: 'GcpCredentialSecretArn' });
     }
-
     if (config.azure?.enabled === true) {
-      const azure = new AzurePoller(this, 'AzurePoller', {
-        stage: config.stage,
-        projectRoot: props.projectRoot,
-        runtime: config.runtime,
-        logRetention: config.logRetentionDays,
-        suppressionsFile,
-        dedupTtlHours: config.dedupTtlHours,
-        settings: config.azure,
-      });
-      table.bindTo(azure.fn);
-      topic.bindTo(azure.fn);
-      if (config.runtime !== 'nodejs24.x') {
-        Validations.of(azure.fn).acknowledge({
-          id: 'AwsSolutions-L1',
-          reason: `runtime ${config.runtime} chosen in the tamperwatch context (supported until 2027-04-30); nodejs24.x is the default`,
-        });
-      }
-      new CfnOutput(this, 'AzurePollerFunctionName', { value: azure.fn.functionName });
-      new CfnOutput(this, 'AzurePollerDeadLetterQueueUrl', { value: azure.deadLetterQueue.queueUrl });
-      // The `sub` of the poller's STS web identity token: the subject of the Entra ID federated credential (docs/azure.md).
-      new CfnOutput(this, 'AzurePollerRoleArn', { value: azure.fn.role?.roleArn ?? '' });
-      if (azure.secret !== undefined) new CfnOutput(this, 'AzureClientSecretArn', { value: azure.secret.secretArn });
+      const azure = new AzurePoller(this, 'AzurePoller', { ...pollerProps, settings: config.azure });
+      this.bindPoller(azure, { table, topic, runtime: config.runtime, secretOutputId: 'AzureClientSecretArn' });
     }
-
-    if (config.runtime !== 'nodejs24.x') {
-      Validations.of(detector.fn).acknowledge({
-        id: 'AwsSolutions-L1',
-        reason: `runtime ${config.runtime} chosen in the tamperwatch context (supported until 2027-04-30); nodejs24.x is the default`,
-      });
-    }
+    acknowledgeRuntime(detector.fn, config.runtime);
 
     // Watchdog, backfill, canary, health alarms and dashboard (DESIGN §9). Keep it last: it alarms on every function
     // and dead-letter queue built above.
@@ -162,6 +140,22 @@ class DetectorStack extends Stack {
     new CfnOutput(this, 'DetectorFunctionName', { value: detector.fn.functionName });
     new CfnOutput(this, 'AwsRuleCount', { value: String(ruleCount) });
     new CfnOutput(this, 'IngestRuleCount', { value: String(ingest.rules.length) });
+  }
+
+  /**
+   * A poller's state and findings, and the outputs the operator wires into the other cloud: the poller's role ARN is
+   * what the GCP workload identity provider's attribute condition pins (docs/gcp.md) and the `sub` of the STS web
+   * identity token the Entra ID federated credential names (docs/azure.md).
+   */
+  private bindPoller(poller: GcpPoller | AzurePoller, bind: PollerBinding): void {
+    const { id } = poller.node;
+    bind.table.bindTo(poller.fn);
+    bind.topic.bindTo(poller.fn);
+    acknowledgeRuntime(poller.fn, bind.runtime);
+    new CfnOutput(this, `${id}FunctionName`, { value: poller.fn.functionName });
+    new CfnOutput(this, `${id}DeadLetterQueueUrl`, { value: poller.deadLetterQueue.queueUrl });
+    new CfnOutput(this, `${id}RoleArn`, { value: poller.fn.role?.roleArn ?? '' });
+    if (poller.secret !== undefined) new CfnOutput(this, bind.secretOutputId, { value: poller.secret.secretArn });
   }
 }
 

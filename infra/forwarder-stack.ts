@@ -1,16 +1,10 @@
 import { Aws, CfnCondition, CfnOutput, Duration, Fn, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { type CfnRule, EventBus, type EventPattern, Rule } from 'aws-cdk-lib/aws-events';
 import { EventBus as EventBusTarget } from 'aws-cdk-lib/aws-events-targets';
-import {
-  AccountPrincipal,
-  type CfnRole,
-  PolicyDocument,
-  PolicyStatement,
-  Role,
-  ServicePrincipal,
-} from 'aws-cdk-lib/aws-iam';
+import { AccountPrincipal, type CfnRole, PolicyDocument, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { trailReadStatement } from './constructs/trail-watchdog.js';
 import type { IngestPatterns } from './event-patterns.js';
 import { globalEventsRegion } from './org-settings.js';
 
@@ -107,19 +101,7 @@ class ForwarderStack extends Stack {
         },
       }),
       inlinePolicies: {
-        CloudTrailRead: new PolicyDocument({
-          statements: [
-            new PolicyStatement({
-              actions: [
-                'cloudtrail:DescribeTrails',
-                'cloudtrail:GetTrailStatus',
-                'cloudtrail:GetEventSelectors',
-                'cloudtrail:LookupEvents',
-              ],
-              resources: ['*'],
-            }),
-          ],
-        }),
+        CloudTrailRead: new PolicyDocument({ statements: [trailReadStatement()] }),
       },
     });
     (role.node.defaultChild as CfnRole).cfnOptions.condition = inGlobalRegion;

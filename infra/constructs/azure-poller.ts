@@ -1,34 +1,22 @@
-import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, type IAlarmAction, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { type CfnRole, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { loadRules } from '../../functions/load-rules.js';
 import type { AzureDeployConfig } from '../azure-config.js';
-import { RuleLoadError } from '../rules-asset.js';
-import { DetectorFunction } from './detector-function.js';
+import {
+  checkPollerRules,
+  type PollerProps,
+  pollerAlarms,
+  pollerDeadLetterQueue,
+  pollerFunction,
+  schedulePoller,
+} from './poller.js';
 
-type AzurePollerProps = {
-  readonly stage: string;
-  readonly projectRoot: string;
-  readonly runtime: 'nodejs22.x' | 'nodejs24.x';
-  readonly logRetention: RetentionDays;
-  readonly suppressionsFile: string;
-  readonly dedupTtlHours: number;
-  readonly settings: AzureDeployConfig;
-  /** Azure rules, relative to the project root (default `rules/azure`); loaded at synth, a bad rule fails it. */
-  readonly rulesDir?: string;
-  /** Where alarms go (the ops topic, DESIGN §9.2); none by default. */
-  readonly alarmActions?: readonly IAlarmAction[];
-};
+type AzurePollerProps = PollerProps & { readonly settings: AzureDeployConfig };
 
 /** The poller's Powertools service name: its metrics carry it as the `service` dimension (handlers/azure-poller.ts). */
 const metricService = 'tamperwatch-azure-poller';
@@ -52,16 +40,8 @@ class AzurePoller extends Construct {
   constructor(scope: Construct, id: string, props: AzurePollerProps) {
     super(scope, id);
     const { settings, stage } = props;
-    const rulesDir = props.rulesDir ?? 'rules/azure';
-    const { errors } = loadRules([join(props.projectRoot, rulesDir)], { strict: true });
-    if (errors.length > 0) throw new RuleLoadError(errors.map((error) => error.message));
-
-    this.deadLetterQueue = new Queue(this, 'DeadLetters', {
-      queueName: `tamperwatch-${stage}-azure-poller-dlq`,
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    const rulesDir = checkPollerRules(props, 'azure');
+    this.deadLetterQueue = pollerDeadLetterQueue(this, stage, 'azure');
     this.secret = settings.auth === 'secret' ? this.clientSecret(stage, settings.secretArn) : undefined;
     const runtimeSettings = {
       tenantId: settings.tenantId,
@@ -76,66 +56,36 @@ class AzurePoller extends Construct {
       initialLookbackMinutes: settings.initialLookbackMinutes,
       deadLetterQueueUrl: this.deadLetterQueue.queueUrl,
     };
-    const poller = new DetectorFunction(this, 'Poller', {
-      stage,
-      projectRoot: props.projectRoot,
-      entry: 'functions/handlers/azure-poller.ts',
-      name: 'azure-poller',
-      runtime: props.runtime,
-      logRetention: props.logRetention,
+    this.fn = pollerFunction(this, props, {
+      provider: 'azure',
       rulesDir,
-      suppressionsFile: props.suppressionsFile,
-      environment: {
-        TW_AZURE_CONFIG: Stack.of(this).toJsonString(runtimeSettings),
-        TW_DEDUP_TTL_HOURS: String(props.dedupTtlHours),
-        TW_CLAIM_STALE_SECONDS: String(timeout.toSeconds() * 2),
-      },
+      timeout,
+      environment: { TW_AZURE_CONFIG: Stack.of(this).toJsonString(runtimeSettings) },
+      claimStaleSeconds: timeout.toSeconds() * 2,
     });
-    this.fn = poller.fn;
-    // A fixed role name keeps the token's subject (the role ARN) stable for the Entra ID federated credential.
-    const role = this.fn.role?.node.defaultChild as CfnRole | undefined;
-    if (role !== undefined) role.roleName = `tamperwatch-${stage}-azure-poller`;
-    const cfn = this.fn.node.defaultChild as CfnFunction;
-    cfn.timeout = timeout.toSeconds();
-    cfn.reservedConcurrentExecutions = 1; // one run at a time per checkpoint; the conditional write is the backstop
-
-    // A failed run is retried by the next schedule from the checkpoint; the DLQ records that it failed.
-    this.fn.configureAsyncInvoke({
-      retryAttempts: 0,
+    this.schedule = schedulePoller(this, {
+      stage,
+      provider: 'azure',
+      fn: this.fn,
+      deadLetterQueue: this.deadLetterQueue,
+      pollMinutes: settings.pollMinutes,
       maxEventAge: Duration.minutes(5),
-      onFailure: new SqsDestination(this.deadLetterQueue),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
+      description: 'tamperwatch: poll the Azure Activity Log in Log Analytics',
+      deadLetterReason:
         'this queue is itself the dead-letter queue: of the schedule target and of the function (on-failure destination)',
     });
-    const scheduleRole = new Role(this, 'ScheduleRole', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-    });
-    this.schedule = new Schedule(this, 'Schedule', {
-      scheduleName: `tamperwatch-${stage}-azure-poller`,
-      description: 'tamperwatch: poll the Azure Activity Log in Log Analytics',
-      schedule: ScheduleExpression.rate(Duration.minutes(settings.pollMinutes)),
-      target: new LambdaInvoke(this.fn, {
-        input: ScheduleTargetInput.fromObject({ source: 'tamperwatch.schedule', poller: 'azure' }),
-        deadLetterQueue: this.deadLetterQueue,
-        retryAttempts: 2,
-        maxEventAge: Duration.minutes(5),
-        role: scheduleRole,
-      }),
-    });
-    const functionArn = Stack.of(this).resolve((this.fn.node.defaultChild as CfnFunction).logicalId) as string;
-    Validations.of(scheduleRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${functionArn}.Arn>:*]`,
-      reason:
-        'the LambdaInvoke target grants invoking the poller and its versions (`:*`); the role can invoke nothing else',
-    });
-
     this.grantSignIn(settings);
-    [this.lagAlarm, this.deadLetterAlarm] = this.alarms(stage, settings.maxLagMinutes, props.alarmActions ?? []);
+    [this.lagAlarm, this.deadLetterAlarm] = pollerAlarms(this, {
+      stage,
+      provider: 'azure',
+      metricService,
+      deadLetterQueue: this.deadLetterQueue,
+      maxLagMinutes: settings.maxLagMinutes,
+      lagDescription: `The Azure Activity Log poller is more than ${settings.maxLagMinutes} minutes behind, or not running`,
+      deadLetterDescription:
+        'An Azure poller run failed or was not delivered, or a row could not be read (see the DLQ and the log)',
+      actions: props.alarmActions ?? [],
+    });
   }
 
   /** The secret of the fallback sign-in: the one named in the config, or a new one the operator fills in. */
@@ -172,36 +122,6 @@ class AzurePoller extends Construct {
       reason:
         'sts:GetWebIdentityToken has no resource type; the grant is limited to the Entra ID token-exchange audience',
     });
-  }
-
-  private alarms(stage: string, maxLagMinutes: number, actions: readonly IAlarmAction[]): [Alarm, Alarm] {
-    const lag = new Alarm(this, 'LagAlarm', {
-      alarmName: `tamperwatch-${stage}-azure-poller-lag`,
-      alarmDescription: `The Azure Activity Log poller is more than ${maxLagMinutes} minutes behind, or not running`,
-      metric: new Metric({
-        namespace: 'tamperwatch',
-        metricName: 'PollerLagSeconds',
-        dimensionsMap: { service: metricService },
-        statistic: 'Maximum',
-        period: Duration.minutes(5),
-      }),
-      threshold: maxLagMinutes * 60,
-      evaluationPeriods: 2,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: TreatMissingData.BREACHING,
-    });
-    const deadLetters = new Alarm(this, 'DeadLetterAlarm', {
-      alarmName: `tamperwatch-${stage}-azure-poller-dlq`,
-      alarmDescription:
-        'An Azure poller run failed or was not delivered, or a row could not be read (see the DLQ and the log)',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5) }),
-      threshold: 0,
-      evaluationPeriods: 1,
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
-    for (const alarm of [lag, deadLetters]) for (const action of actions) alarm.addAlarmAction(action);
-    return [lag, deadLetters];
   }
 }
 

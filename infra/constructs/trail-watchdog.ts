@@ -28,6 +28,21 @@ type TrailWatchdogProps = {
 /** The watchdog's Powertools service name, the `service` dimension of its metrics (functions/handlers/trail-watchdog.ts). */
 const watchdogService = 'tamperwatch-trail-watchdog';
 
+/**
+ * What the watchdog reads of CloudTrail: in this account (its own role) and in member accounts (the role the forwarder
+ * stack creates for it), so a new call is granted in both.
+ */
+const trailReadStatement = (): PolicyStatement =>
+  new PolicyStatement({
+    actions: [
+      'cloudtrail:DescribeTrails',
+      'cloudtrail:GetTrailStatus',
+      'cloudtrail:GetEventSelectors',
+      'cloudtrail:LookupEvents',
+    ],
+    resources: ['*'],
+  });
+
 /** A run ends 10 s before the next starts (reserved concurrency 1 would throttle an overlap); at most 10 minutes. */
 const timeoutFor = (rateMinutes: number): Duration => Duration.seconds(Math.min(rateMinutes * 60 - 10, 600));
 
@@ -72,17 +87,7 @@ class TrailWatchdog extends Construct {
     const cfn = this.fn.node.defaultChild as CfnFunction;
     cfn.timeout = timeout.toSeconds();
     cfn.reservedConcurrentExecutions = 1;
-    this.fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: [
-          'cloudtrail:DescribeTrails',
-          'cloudtrail:GetTrailStatus',
-          'cloudtrail:GetEventSelectors',
-          'cloudtrail:LookupEvents',
-        ],
-        resources: ['*'],
-      }),
-    );
+    this.fn.addToRolePolicy(trailReadStatement());
     Validations.of(this.fn.role ?? this.fn).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason:
@@ -138,4 +143,4 @@ class TrailWatchdog extends Construct {
   }
 }
 
-export { TrailWatchdog, type TrailWatchdogProps, timeoutFor, watchdogService };
+export { TrailWatchdog, type TrailWatchdogProps, timeoutFor, trailReadStatement, watchdogService };

@@ -1,8 +1,7 @@
 // Base CloudTrail records for generated events: every record of ../shared/corpus/aws, decoded from whichever container
 // its file uses (bare record, JSON array, {"Records": […]}, NDJSON, EventBridge envelope), plus pools of the real
 // values seen at each path (used to pick realistic replacement values).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { listJsonFiles, readJsonValues } from '../helpers/corpus.js';
 
 type CloudTrailRecord = Record<string, unknown>;
 
@@ -32,32 +31,6 @@ const recordsIn = (value: unknown): CloudTrailRecord[] => {
   return [];
 };
 
-const parseFile = (text: string): unknown[] => {
-  try {
-    return [JSON.parse(text)];
-  } catch {
-    return text
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .flatMap((line) => {
-        try {
-          return [JSON.parse(line) as unknown];
-        } catch {
-          return [];
-        }
-      });
-  }
-};
-
-const listFiles = (dir: string): string[] =>
-  readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return listFiles(path);
-      return /\.(json|ndjson)$/.test(name) ? [path] : [];
-    });
-
 const collectStrings = (node: unknown, prefix: string, out: Map<string, Set<string>>): void => {
   if (Array.isArray(node)) {
     for (const element of node) collectStrings(element, prefix, out);
@@ -75,8 +48,8 @@ const collectStrings = (node: unknown, prefix: string, out: Map<string, Set<stri
 const excluded = /panther-analysis/;
 
 const loadCorpus = (dir: string): Corpus => {
-  const files = listFiles(dir).filter((file) => !excluded.test(file));
-  const records = files.flatMap((file) => parseFile(readFileSync(file, 'utf8')).flatMap(recordsIn));
+  const files = listJsonFiles(dir).filter((file) => !excluded.test(file));
+  const records = files.flatMap((file) => readJsonValues(file).flatMap(recordsIn));
   const pools = new Map<string, Set<string>>();
   const sources = new Map<string, string>();
   for (const record of records) {

@@ -1,15 +1,20 @@
-import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { serviceName } from '../../functions/handlers/azure-poller.js';
 import { DeployConfigError, parseDeployConfig } from '../../infra/config.js';
 import { metricService } from '../../infra/constructs/azure-poller.js';
+import {
+  bundlePoller,
+  configProblems,
+  environmentOf,
+  expectNamedRole,
+  expectPollerAlarms,
+  expectPollRateAndLag,
+  expectScheduledPoller,
+  type Resource,
+} from './poller-template.js';
 import { stackFactory } from './stack-factory.js';
-
-type Resource = { Type: string; Properties: Record<string, unknown> };
 
 const azure = {
   tenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
@@ -18,16 +23,9 @@ const azure = {
 };
 const existingSecret = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:azure-client-secret-AbCdEf';
 
-const pollerFunction = (template: Template): Resource => {
-  const functions = template.findResources('AWS::Lambda::Function', {
-    Properties: { FunctionName: 'tamperwatch-prod-azure-poller' },
-  });
-  return Object.values(functions)[0] as Resource;
-};
 /** TW_AZURE_CONFIG as JSON; CloudFormation references inside it (the DLQ URL, a created secret) read `<ref>`. */
 const settingsOf = (template: Template): Record<string, unknown> => {
-  const value = (pollerFunction(template).Properties.Environment as { Variables: Record<string, unknown> }).Variables
-    .TW_AZURE_CONFIG as string | { 'Fn::Join': [string, unknown[]] };
+  const value = environmentOf(template, 'azure').TW_AZURE_CONFIG as string | { 'Fn::Join': [string, unknown[]] };
   if (typeof value === 'string') return JSON.parse(value) as Record<string, unknown>;
   const parts = value['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : '<ref>'));
   return JSON.parse(parts.join('')) as Record<string, unknown>;
@@ -50,45 +48,13 @@ describe('AzurePoller (federated sign-in, the default)', () => {
     template = Template.fromStack(built.stack);
   });
 
-  it('runs the poller every 2 minutes from EventBridge Scheduler, with a DLQ for undeliverable runs', () => {
-    template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      Name: 'tamperwatch-prod-azure-poller',
-      ScheduleExpression: 'rate(2 minutes)',
-      State: 'ENABLED',
-      FlexibleTimeWindow: { Mode: 'OFF' },
-      Target: {
-        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AzurePollerFunction'), 'Arn'] },
-        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 300 },
-        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('AzurePollerDeadLetters'), 'Arn'] } },
-      },
-    });
-    template.hasResourceProperties('AWS::SQS::Queue', {
-      QueueName: 'tamperwatch-prod-azure-poller-dlq',
-      SqsManagedSseEnabled: true,
-      MessageRetentionPeriod: 14 * 86_400,
-    });
-  });
-
-  it('runs one poller at a time, within the schedule interval, and sends failed runs to the DLQ without retry', () => {
-    expect(pollerFunction(template).Properties).toMatchObject({
-      ReservedConcurrentExecutions: 1,
-      Timeout: 110,
-      Runtime: 'nodejs24.x',
-      Architectures: ['arm64'],
-    });
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      MaximumRetryAttempts: 0,
-      MaximumEventAgeInSeconds: 300,
-      DestinationConfig: {
-        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('AzurePollerDeadLetters'), 'Arn'] } },
-      },
-    });
+  it('runs one poller every 2 minutes, within the interval, with a DLQ for failed and undeliverable runs', () => {
+    expectScheduledPoller(template, 'azure', { rate: '2 minutes', maxEventAgeSeconds: 300, timeoutSeconds: 110 });
   });
 
   it('gives the poller its non-secret settings, the state table and the findings topic', () => {
     // Act
-    const variables = (pollerFunction(template).Properties.Environment as { Variables: Record<string, unknown> })
-      .Variables;
+    const variables = environmentOf(template, 'azure');
     // Assess
     expect(Object.keys(variables)).toEqual(
       expect.arrayContaining(['TW_AZURE_CONFIG', 'TW_STATE_TABLE', 'TW_TOPIC_ARN']),
@@ -106,10 +72,7 @@ describe('AzurePoller (federated sign-in, the default)', () => {
   });
 
   it('names the poller role so the federated credential subject is known before deploy', () => {
-    template.hasResourceProperties('AWS::IAM::Role', {
-      RoleName: 'tamperwatch-prod-azure-poller',
-      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] },
-    });
+    expectNamedRole(template, 'azure');
   });
 
   it('may ask STS for web identity tokens for the Entra ID token-exchange audience only, and reads no secret', () => {
@@ -128,23 +91,7 @@ describe('AzurePoller (federated sign-in, the default)', () => {
   });
 
   it('alarms when the poller lags more than 15 minutes or stops reporting, and when a run lands in the DLQ', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'tamperwatch-prod-azure-poller-lag',
-      Namespace: 'tamperwatch',
-      MetricName: 'PollerLagSeconds',
-      Dimensions: [{ Name: 'service', Value: 'tamperwatch-azure-poller' }],
-      Statistic: 'Maximum',
-      Period: 300,
-      Threshold: 900,
-      EvaluationPeriods: 2,
-      ComparisonOperator: 'GreaterThanThreshold',
-      TreatMissingData: 'breaching',
-    });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'tamperwatch-prod-azure-poller-dlq',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Threshold: 0,
-    });
+    expectPollerAlarms(template, 'azure');
     expect(metricService).toBe(serviceName);
   });
 
@@ -156,22 +103,8 @@ describe('AzurePoller (federated sign-in, the default)', () => {
 
 describe('AzurePoller bundling', () => {
   it('bundles the poller with the Azure SDK into one ESM file that loads, with the Azure rules and no cases', () => {
-    // Prepare
-    const { app, stack } = stackFactory({ azure }, { bundle: true });
     // Act
-    const assembly = app.synth();
-    const code = pollerFunction(Template.fromStack(stack)).Properties.Code as { S3Key: string };
-    const assetDir = join(assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
-    const files = readdirSync(assetDir, { recursive: true }).map(String);
-    const load = spawnSync(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `const m = await import(${JSON.stringify(join(assetDir, 'index.mjs'))}); if (typeof m.handler !== 'function') process.exit(2);`,
-      ],
-      { encoding: 'utf8' },
-    );
+    const { files, load } = bundlePoller({ azure }, 'azure');
     // Assess
     expect(files).toEqual(
       expect.arrayContaining(['index.mjs', 'suppressions.json', 'rules/azure/insights/diagnostic-setting-deleted.yml']),
@@ -226,13 +159,7 @@ describe('azure deploy configuration', () => {
   });
 
   it('takes another poll rate and lag limit', () => {
-    // Act
-    const template = Template.fromStack(
-      stackFactory({ azure: { ...azure, pollRate: '5 minutes', maxLagMinutes: 30 } }).stack,
-    );
-    // Assess
-    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)' });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'PollerLagSeconds', Threshold: 1_800 });
+    expectPollRateAndLag({ azure: { ...azure, pollRate: '5 minutes', maxLagMinutes: 30 } });
   });
 
   it('fails the synth with every problem of the azure section at once', () => {
@@ -241,17 +168,13 @@ describe('azure deploy configuration', () => {
       parseDeployConfig({ azure: { clientId: 'not-a-guid', workspaceIds: [], pollRate: 'often' } }, new Date());
     // Assess
     expect(attempt).toThrow(DeployConfigError);
-    try {
-      attempt();
-    } catch (error) {
-      expect((error as DeployConfigError).problems).toEqual(
-        expect.arrayContaining([
-          expect.stringMatching(/^tamperwatch\.azure\.tenantId: /),
-          expect.stringMatching(/^tamperwatch\.azure\.clientId: a GUID/),
-          expect.stringMatching(/^tamperwatch\.azure\.workspaceIds: /),
-          expect.stringMatching(/^tamperwatch\.azure\.pollRate: /),
-        ]),
-      );
-    }
+    expect(configProblems(attempt)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^tamperwatch\.azure\.tenantId: /),
+        expect.stringMatching(/^tamperwatch\.azure\.clientId: a GUID/),
+        expect.stringMatching(/^tamperwatch\.azure\.workspaceIds: /),
+        expect.stringMatching(/^tamperwatch\.azure\.pollRate: /),
+      ]),
+    );
   });
 });

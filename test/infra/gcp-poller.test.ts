@@ -1,15 +1,22 @@
-import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gcpPollerSettings } from '../../functions/config/gcp-config.js';
 import { DeployConfigError, parseDeployConfig } from '../../infra/config.js';
 import { metricService } from '../../infra/constructs/gcp-poller.js';
+import {
+  bundlePoller,
+  configProblems,
+  environmentOf,
+  expectNamedRole,
+  expectPollerAlarms,
+  expectPollRateAndLag,
+  expectScheduledPoller,
+  type Resource,
+} from './poller-template.js';
 import { stackFactory } from './stack-factory.js';
-
-type Resource = { Type: string; Properties: Record<string, unknown> };
 
 const gcp = {
   projectId: 'central-logs',
@@ -17,14 +24,6 @@ const gcp = {
 };
 const existingSecret = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:gcp-credential-config-AbCdEf';
 
-const pollerFunction = (template: Template): Resource => {
-  const functions = template.findResources('AWS::Lambda::Function', {
-    Properties: { FunctionName: 'tamperwatch-prod-gcp-poller' },
-  });
-  return Object.values(functions)[0] as Resource;
-};
-const environmentOf = (template: Template): Record<string, unknown> =>
-  (pollerFunction(template).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
 const pollerStatements = (template: Template): Record<string, unknown>[] =>
   Object.values(template.findResources('AWS::IAM::Policy'))
     .filter((policy) => JSON.stringify((policy as Resource).Properties.Roles).includes('GcpPoller'))
@@ -43,44 +42,13 @@ describe('GcpPoller (credential secret created by the stack)', () => {
     template = Template.fromStack(built.stack);
   });
 
-  it('runs the poller every minute from EventBridge Scheduler, with a DLQ for undeliverable runs', () => {
-    template.hasResourceProperties('AWS::Scheduler::Schedule', {
-      Name: 'tamperwatch-prod-gcp-poller',
-      ScheduleExpression: 'rate(1 minute)',
-      State: 'ENABLED',
-      FlexibleTimeWindow: { Mode: 'OFF' },
-      Target: {
-        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('GcpPollerFunction'), 'Arn'] },
-        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 120 },
-        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('GcpPollerDeadLetters'), 'Arn'] } },
-      },
-    });
-    template.hasResourceProperties('AWS::SQS::Queue', {
-      QueueName: 'tamperwatch-prod-gcp-poller-dlq',
-      SqsManagedSseEnabled: true,
-      MessageRetentionPeriod: 14 * 86_400,
-    });
-  });
-
-  it('runs one poller at a time, within the minute, and sends failed runs to the DLQ without retry', () => {
-    expect(pollerFunction(template).Properties).toMatchObject({
-      ReservedConcurrentExecutions: 1,
-      Timeout: 50,
-      Runtime: 'nodejs24.x',
-      Architectures: ['arm64'],
-    });
-    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      MaximumRetryAttempts: 0,
-      MaximumEventAgeInSeconds: 120,
-      DestinationConfig: {
-        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('GcpPollerDeadLetters'), 'Arn'] } },
-      },
-    });
+  it('runs one poller every minute, within the minute, with a DLQ for failed and undeliverable runs', () => {
+    expectScheduledPoller(template, 'gcp', { rate: '1 minute', maxEventAgeSeconds: 120, timeoutSeconds: 50 });
   });
 
   it('gives the poller its non-secret settings, the state table and the findings topic', () => {
     // Act
-    const variables = environmentOf(template);
+    const variables = environmentOf(template, 'gcp');
     const settings = JSON.stringify(variables.TW_GCP_CONFIG); // a Fn::Join: the secret ARN and queue URL are tokens
     // Assess
     expect(Object.keys(variables)).toEqual(expect.arrayContaining(['TW_GCP_CONFIG', 'TW_STATE_TABLE', 'TW_TOPIC_ARN']));
@@ -93,10 +61,7 @@ describe('GcpPoller (credential secret created by the stack)', () => {
   });
 
   it('names the poller role so the workload identity provider can pin it before deploy', () => {
-    template.hasResourceProperties('AWS::IAM::Role', {
-      RoleName: 'tamperwatch-prod-gcp-poller',
-      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] },
-    });
+    expectNamedRole(template, 'gcp');
   });
 
   it('creates an empty, retained secret for the credential configuration and may read only that one', () => {
@@ -134,23 +99,8 @@ describe('GcpPoller (credential secret created by the stack)', () => {
   });
 
   it('alarms when the poller lags more than 15 minutes or stops reporting, and when the DLQ holds anything', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'tamperwatch-prod-gcp-poller-lag',
-      Namespace: 'tamperwatch',
-      MetricName: 'PollerLagSeconds',
-      Dimensions: [{ Name: 'service', Value: metricService }],
-      Statistic: 'Maximum',
-      Period: 300,
-      Threshold: 900,
-      EvaluationPeriods: 2,
-      ComparisonOperator: 'GreaterThanThreshold',
-      TreatMissingData: 'breaching',
-    });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      AlarmName: 'tamperwatch-prod-gcp-poller-dlq',
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Threshold: 0,
-    });
+    expectPollerAlarms(template, 'gcp');
+    expect(metricService).toBe('tamperwatch-gcp-poller');
   });
 
   it('passes cdk-nag AwsSolutions with no unacknowledged finding, on nodejs22.x too', () => {
@@ -163,22 +113,8 @@ describe('GcpPoller (credential secret created by the stack)', () => {
 
 describe('GcpPoller bundling', () => {
   it('bundles the poller into one file of at most 1.5 MiB with no node_modules, which loads, with the GCP rules only', () => {
-    // Prepare
-    const { app, stack } = stackFactory({ gcp }, { bundle: true });
     // Act
-    const assembly = app.synth();
-    const code = pollerFunction(Template.fromStack(stack)).Properties.Code as { S3Key: string };
-    const assetDir = join(assembly.directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
-    const files = readdirSync(assetDir, { recursive: true }).map(String);
-    const load = spawnSync(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `const m = await import(${JSON.stringify(join(assetDir, 'index.mjs'))}); if (typeof m.handler !== 'function') process.exit(2);`,
-      ],
-      { encoding: 'utf8' },
-    );
+    const { assetDir, files, load } = bundlePoller({ gcp }, 'gcp');
     // Assess
     expect(files).toEqual(
       expect.arrayContaining(['index.mjs', 'suppressions.json', 'rules/gcp/logging/logging-sink-deleted.yml']),
@@ -199,7 +135,7 @@ describe('GcpPoller (credential elsewhere)', () => {
     );
     // Assess
     template.resourceCountIs('AWS::SecretsManager::Secret', 0);
-    expect(JSON.stringify(environmentOf(template).TW_GCP_CONFIG)).toContain(existingSecret);
+    expect(JSON.stringify(environmentOf(template, 'gcp').TW_GCP_CONFIG)).toContain(existingSecret);
     expect(pollerStatements(template)).toContainEqual(
       expect.objectContaining({
         Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
@@ -242,13 +178,7 @@ describe('gcp deploy configuration', () => {
   });
 
   it('takes another poll rate and lag limit', () => {
-    // Act
-    const template = Template.fromStack(
-      stackFactory({ gcp: { ...gcp, pollRate: '5 minutes', maxLagMinutes: 30 } }).stack,
-    );
-    // Assess
-    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)' });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'PollerLagSeconds', Threshold: 1_800 });
+    expectPollRateAndLag({ gcp: { ...gcp, pollRate: '5 minutes', maxLagMinutes: 30 } });
   });
 
   it('writes settings the runtime accepts', () => {
@@ -282,18 +212,14 @@ describe('gcp deploy configuration', () => {
       );
     // Assess
     expect(attempt).toThrow(DeployConfigError);
-    try {
-      attempt();
-    } catch (error) {
-      expect((error as DeployConfigError).problems).toEqual(
-        expect.arrayContaining([
-          expect.stringMatching(/^tamperwatch\.gcp\.projectId: a GCP project id/),
-          expect.stringMatching(/^tamperwatch\.gcp\.resourceNames/),
-          expect.stringMatching(/^tamperwatch\.gcp\.pollRate: /),
-          expect.stringMatching(/^tamperwatch\.gcp\.pageSize: /),
-          expect.stringMatching(/^tamperwatch\.gcp\.credential/),
-        ]),
-      );
-    }
+    expect(configProblems(attempt)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^tamperwatch\.gcp\.projectId: a GCP project id/),
+        expect.stringMatching(/^tamperwatch\.gcp\.resourceNames/),
+        expect.stringMatching(/^tamperwatch\.gcp\.pollRate: /),
+        expect.stringMatching(/^tamperwatch\.gcp\.pageSize: /),
+        expect.stringMatching(/^tamperwatch\.gcp\.credential/),
+      ]),
+    );
   });
 });

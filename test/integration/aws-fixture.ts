@@ -12,13 +12,18 @@ import {
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 
 const region = 'us-east-1';
+/** moto's account: the one in every ARN it returns, and in lambdaContext()'s ARN. */
+const account = '123456789012';
 const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
+
+/** The configuration of any SDK v3 client pointed at moto_server (or at a local stub of one API). */
+const motoClientConfig = (endpoint: string) => ({ endpoint, region, credentials });
 
 /** Real SDK v3 clients pointed at moto_server. */
 const clientsFor = (endpoint: string) => ({
-  sqs: new SQSClient({ endpoint, region, credentials }),
-  sns: new SNSClient({ endpoint, region, credentials }),
-  dynamodb: new DynamoDBClient({ endpoint, region, credentials }),
+  sqs: new SQSClient(motoClientConfig(endpoint)),
+  sns: new SNSClient(motoClientConfig(endpoint)),
+  dynamodb: new DynamoDBClient(motoClientConfig(endpoint)),
 });
 type Clients = ReturnType<typeof clientsFor>;
 
@@ -171,14 +176,18 @@ const pollOnce = async (clients: Clients, queue: { url: string; arn: string }, h
 };
 
 export {
+  account,
   type BatchHandler,
   type Clients,
   clientsFor,
   createIngestQueues,
+  createQueue,
   createTable,
   createTopic,
   drain,
   handlerEnvironment,
+  motoClientConfig,
   pollOnce,
+  region,
   subscribeQueue,
 };

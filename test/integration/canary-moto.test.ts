@@ -15,7 +15,6 @@ import {
   PutRuleCommand,
   PutTargetsCommand,
 } from '@aws-sdk/client-eventbridge';
-import { CreateQueueCommand, GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, ListTagsForResourceCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -37,13 +36,22 @@ import { ingestPatterns } from '../../infra/event-patterns.js';
 import { cloudTrailRecord } from '../helpers/cloudtrail-event-factory.js';
 import { lambdaContext } from '../helpers/lambda-context.js';
 import { fakePowertools } from '../helpers/watchdog-powertools.js';
-import { type Clients, clientsFor, createTable, createTopic, drain, pollOnce, subscribeQueue } from './aws-fixture.js';
+import {
+  account,
+  type Clients,
+  clientsFor,
+  createQueue,
+  createTable,
+  createTopic,
+  drain,
+  motoClientConfig,
+  pollOnce,
+  region,
+  subscribeQueue,
+} from './aws-fixture.js';
 
 const endpoint = inject('motoEndpoint');
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const region = 'us-east-1';
-const account = '123456789012';
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const minute = 60_000;
 
 type Emf = {
@@ -128,18 +136,14 @@ describe.skipIf(endpoint === '')('Canary heartbeat on moto_server', () => {
 
   beforeAll(async () => {
     clients = clientsFor(endpoint);
-    ssm = new SSMClient({ endpoint, region, credentials });
-    cloudwatch = new CloudWatchClient({ endpoint, region, credentials });
-    events = new EventBridgeClient({ endpoint, region, credentials });
+    ssm = new SSMClient(motoClientConfig(endpoint));
+    cloudwatch = new CloudWatchClient(motoClientConfig(endpoint));
+    events = new EventBridgeClient(motoClientConfig(endpoint));
     ruleSet = loadRules([`${root}/rules/aws`]).ruleSet;
     const table = await createTable(clients, `tamperwatch-canary-${suffix}`);
     topicArn = await createTopic(clients, `tamperwatch-canary-${suffix}`);
     alerts = await subscribeQueue(clients, topicArn, `canary-alerts-${suffix}`);
-    const { QueueUrl = '' } = await clients.sqs.send(new CreateQueueCommand({ QueueName: `canary-ingest-${suffix}` }));
-    const { Attributes } = await clients.sqs.send(
-      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
-    );
-    ingest = { url: QueueUrl, arn: Attributes?.QueueArn ?? '' };
+    ingest = await createQueue(clients, `canary-ingest-${suffix}`);
     busName = `tamperwatch-canary-${suffix}`;
     await events.send(new CreateEventBusCommand({ Name: busName }));
     const { write } = ingestPatterns(ruleSet.operations('aws'), { includeReadOnly: false });

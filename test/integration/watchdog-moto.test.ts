@@ -29,16 +29,23 @@ import { defaultRoutineNames } from '../../infra/aws-config.js';
 import { eventBridgeEnvelope, sqsEventOf, sqsRecordFactory } from '../helpers/cloudtrail-event-factory.js';
 import { lambdaContext } from '../helpers/lambda-context.js';
 import { fakePowertools } from '../helpers/watchdog-powertools.js';
-import { type Clients, clientsFor, createTable, createTopic, drain, subscribeQueue } from './aws-fixture.js';
+import {
+  account,
+  type Clients,
+  clientsFor,
+  createTable,
+  createTopic,
+  drain,
+  motoClientConfig,
+  region,
+  subscribeQueue,
+} from './aws-fixture.js';
 import { awsCorpus, placeInWindow } from './watchdog-corpus.js';
 import { type LookupStub, startLookupStub } from './watchdog-lookup-stub.js';
 
 const endpoint = inject('motoEndpoint');
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const rulesDir = `${root}/rules/aws`;
-const region = 'us-east-1';
-const account = '123456789012'; // moto's account, and the one in lambdaContext()'s ARN
-const credentials = { accessKeyId: 'testing', secretAccessKey: 'testing' };
 const minute = 60_000;
 const period = 5 * minute; // the default watchdogRate
 
@@ -74,7 +81,7 @@ describe.skipIf(endpoint === '')('Trail watchdog on moto_server + LookupEvents s
 
   beforeAll(async () => {
     clients = clientsFor(endpoint);
-    cloudtrail = new CloudTrailClient({ endpoint, region, credentials });
+    cloudtrail = new CloudTrailClient(motoClientConfig(endpoint));
     stub = await startLookupStub({ requests: 2, perMs: 40 }); // 2 per second, 25× faster: same pacing logic, short test
     ruleSet = loadRules([rulesDir]).ruleSet;
     all = lookupNames(readRuleSources([rulesDir]), [canaryRuleName]);
@@ -98,7 +105,7 @@ describe.skipIf(endpoint === '')('Trail watchdog on moto_server + LookupEvents s
     const checkpoints = new DynamoDbCheckpointStore(clients.dynamodb, table);
     const notifier = new SnsNotifier(clients.sns, topicArn);
     const trails = new CloudTrailRegion(cloudtrail);
-    const history = new CloudTrailRegion(new CloudTrailClient({ endpoint: stub.endpoint, region, credentials }), {
+    const history = new CloudTrailRegion(new CloudTrailClient(motoClientConfig(stub.endpoint)), {
       minIntervalMs: 30, // as 550 ms is to 1 s
     });
     handler = createWatchdogHandler({
@@ -281,7 +288,7 @@ describe('LookupEvents stub at the real rate', () => {
       })),
     );
     stub.setHistory(records);
-    const history = new CloudTrailRegion(new CloudTrailClient({ endpoint: stub.endpoint, region, credentials }));
+    const history = new CloudTrailRegion(new CloudTrailClient(motoClientConfig(stub.endpoint)));
     // Act
     const seen: string[] = [];
     for (const eventName of ['StopLogging', 'DeleteTrail', 'PutEventSelectors'])

@@ -1,6 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RuleSet } from '../../../functions/core/sigma/rule-set.js';
 import { createQueueHandler } from '../../../functions/handlers/cloudtrail-queue.js';
@@ -14,32 +12,9 @@ import {
 import { InMemoryDedupStore } from '../../helpers/in-memory-dedup-store.js';
 import { lambdaContext } from '../../helpers/lambda-context.js';
 import { RecordingNotifier } from '../../helpers/recording-notifier.js';
+import { fakePowertools } from '../../helpers/watchdog-powertools.js';
 
 const rulesDir = fileURLToPath(new URL('../../helpers/fixture-rules', import.meta.url));
-
-/** Stand-ins for Powertools: they keep what the handler logs and measures. */
-const fakePowertools = () => {
-  const metrics: { name: string; value: number }[] = [];
-  const logs: { level: string; message: string }[] = [];
-  let flushes = 0;
-  const metricsPort = {
-    addMetric: (name: string, _unit: string, value: number) => void metrics.push({ name, value }),
-    singleMetric: () => ({
-      addDimension: () => ({ addMetric: (name: string, _u: string, value: number) => metrics.push({ name, value }) }),
-    }),
-    publishStoredMetrics: () => {
-      flushes += 1;
-    },
-  } as unknown as Metrics;
-  const log = (level: string) => (message: string) => void logs.push({ level, message });
-  const logger = {
-    addContext: () => undefined,
-    info: log('info'),
-    warn: log('warn'),
-    error: log('error'),
-  } as unknown as Logger;
-  return { metricsPort, logger, metrics, logs, flushes: () => flushes };
-};
 
 let ruleSet: RuleSet;
 beforeAll(() => {
