@@ -1,11 +1,12 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Provider } from '../../functions/core/audit-event.js';
 import { createFieldView } from '../../functions/core/field-view.js';
 import { textOf } from '../../functions/core/sigma/event-text.js';
 import { loadRules } from '../../functions/load-rules.js';
+import { listJsonFiles, readJsonValues } from '../helpers/corpus.js';
 
 // Indexed and brute-force evaluation agree on every record of the shared corpus, and no SigmaHQ rule throws on one.
 
@@ -57,29 +58,6 @@ const samplesOf = (value: unknown, out: Sample[]): void => {
   }
 };
 
-const parseFile = (text: string): unknown[] => {
-  try {
-    return [JSON.parse(text)];
-  } catch {
-    return text.split('\n').flatMap((line) => {
-      try {
-        return line.trim() === '' ? [] : [JSON.parse(line)];
-      } catch {
-        return [];
-      }
-    });
-  }
-};
-
-const listFiles = (dir: string): string[] =>
-  readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return listFiles(path);
-      return /\.(json|ndjson)$/.test(name) ? [path] : [];
-    });
-
 /** The SigmaHQ GCP names, as the GCP normalizer's alias table resolves them (DESIGN §4.2). */
 const gcpAliases = (path: string): readonly string[] | undefined => {
   if (path.startsWith('gcp.audit.')) {
@@ -93,8 +71,7 @@ const gcpAliases = (path: string): readonly string[] | undefined => {
 describe.runIf(available)('Conformance: index and brute force agree on the shared corpus', () => {
   const samples: Sample[] = [];
   if (available)
-    for (const file of listFiles(corpusDir))
-      for (const value of parseFile(readFileSync(file, 'utf8'))) samplesOf(value, samples);
+    for (const file of listJsonFiles(corpusDir)) for (const value of readJsonValues(file)) samplesOf(value, samples);
   const indexed = available ? loadRules([rulesDir]).ruleSet : undefined;
   const brute = available ? loadRules([rulesDir], { index: false }).ruleSet : undefined;
 
