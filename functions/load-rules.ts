@@ -1,6 +1,10 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { packRules, unpackRules } from './core/sigma/rule-pack.js';
 import { type CompileRulesOptions, compileRules, type LoadResult, type RuleSource } from './core/sigma/rule-set.js';
+
+/** A directory holding this file is read from it, not from its YAML files (see core/sigma/rule-pack.ts). */
+const rulePackFile = 'rules.pack.json';
 
 const isRuleFile = (name: string): boolean => /\.ya?ml$/i.test(name);
 
@@ -16,17 +20,34 @@ const collect = (path: string, out: string[]): void => {
   }
 };
 
+/** The sources of one path: its rule pack when the path is a directory that holds one, else its YAML files. */
+const sourcesOf = (path: string): RuleSource[] => {
+  const pack = join(path, rulePackFile);
+  if (statSync(path).isDirectory() && existsSync(pack)) {
+    return unpackRules(readFileSync(pack, 'utf8')).map((source) => ({ ...source, file: join(path, source.file) }));
+  }
+  const files: string[] = [];
+  collect(path, files);
+  return files.map((file) => ({ file, text: readFileSync(file, 'utf8') }));
+};
+
 /**
  * Read rule files: each path is a file (taken as is) or a directory (recursive, `*.yml` / `*.yaml`, sorted; cases
- * files and anything else are ignored). The only place that reads rules from disk. Throws when a path is unreadable.
+ * files and anything else are ignored), or a directory with a `rules.pack.json` (the Lambda asset), read from the pack
+ * alone. The only place that reads rules from disk. Throws when a path is unreadable.
  *
  * @example
  * const sources = readRuleSources(['rules']); // [{ file: 'rules/aws/cloudtrail/x.yml', text: '…' }, …]
  */
 const readRuleSources = (paths: readonly string[]): RuleSource[] => {
-  const files: string[] = [];
-  for (const path of paths) collect(path, files);
-  return [...new Set(files)].map((file) => ({ file, text: readFileSync(file, 'utf8') }));
+  const seen = new Set<string>();
+  const sources: RuleSource[] = [];
+  for (const source of paths.flatMap(sourcesOf)) {
+    if (seen.has(source.file)) continue;
+    seen.add(source.file);
+    sources.push(source);
+  }
+  return sources;
 };
 
 /**
@@ -39,4 +60,14 @@ const readRuleSources = (paths: readonly string[]): RuleSource[] => {
 const loadRules = (paths: readonly string[], options?: CompileRulesOptions): LoadResult =>
   compileRules(readRuleSources(paths), options);
 
-export { loadRules, readRuleSources };
+/**
+ * The rule pack of a directory's YAML files (file names relative to it), for the deployment step that writes
+ * `<dir>/rules.pack.json` into an asset: a cold start then compiles without parsing YAML.
+ *
+ * @example
+ * writeFileSync(join(assetRules, 'rules.pack.json'), rulePackOf(assetRules));
+ */
+const rulePackOf = (dir: string): string =>
+  packRules(sourcesOf(dir).map((source) => ({ file: relative(dir, source.file), text: source.text })));
+
+export { loadRules, readRuleSources, rulePackFile, rulePackOf };

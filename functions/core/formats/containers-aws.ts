@@ -24,12 +24,15 @@ const isCloudTrailRecord = (value: JsonObject): boolean => {
 };
 
 function* cloudTrailItems(record: unknown, ctx: WalkContext, place: Place): Generator<InputItem> {
-  if (isObject(record)) {
-    const { changes } = restorePantherCloudTrail(record);
-    if (changes.length > 0)
-      yield notice(`Panther-normalized CloudTrail record, read as CloudTrail (${changes.join(', ')})`, place);
+  if (!isObject(record)) {
+    yield eventItem((at) => normalizeCloudTrail(record, at), ctx, place);
+    return;
   }
-  yield* eventItem((at) => normalizeCloudTrail(record, at), ctx, place);
+  const restored = restorePantherCloudTrail(record);
+  if (restored.changes.length > 0)
+    yield notice(`Panther-normalized CloudTrail record, read as CloudTrail (${restored.changes.join(', ')})`, place);
+  // Restored once here, not again in the normalizer (the check was 5 % of the engine's time in test/bench).
+  yield eventItem((at) => normalizeCloudTrail(restored.record, at, { restored: true }), ctx, place);
 }
 
 /** One element of a `Records` array: a CloudTrail record, or a Lambda event record from SQS, SNS, Kinesis or S3. */

@@ -16,7 +16,7 @@ function* activityItems(record: unknown, ctx: WalkContext, place: Place): Genera
     );
     return;
   }
-  yield* eventItem((at) => normalizeAzure(record, at), ctx, place);
+  yield eventItem((at) => normalizeAzure(record, at), ctx, place);
 }
 
 function* listed(key: 'records' | 'value', value: JsonObject, ctx: WalkContext, place: Place): Generator<InputItem> {

@@ -8,7 +8,7 @@ import { childPlace, type Place } from './place.js';
 
 function* logEntryItems(entry: unknown, ctx: WalkContext, place: Place): Generator<InputItem> {
   if (!isObject(entry)) {
-    yield* eventItem((at) => normalizeLogEntry(entry, at), ctx, place); // reports the wrong shape
+    yield eventItem((at) => normalizeLogEntry(entry, at), ctx, place); // reports the wrong shape
     return;
   }
   const { record, changes } = restorePantherLogEntry(entry);
@@ -19,7 +19,7 @@ function* logEntryItems(entry: unknown, ctx: WalkContext, place: Place): Generat
     yield notice(`${skip}: skipped`, place);
     return;
   }
-  yield* eventItem((at) => normalizeLogEntry(record, at), ctx, place);
+  yield eventItem((at) => normalizeLogEntry(record, at), ctx, place);
 }
 
 function* entries(value: JsonObject, ctx: WalkContext, place: Place): Generator<InputItem> {

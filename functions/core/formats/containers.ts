@@ -30,7 +30,12 @@ function* walkValue(value: unknown, place: Place, ctx: WalkContext): Generator<I
     yield failure(`not an audit record or container (got ${value === null ? 'null' : typeof value})`, ctx, place);
     return;
   }
-  const handler = handlers.find((candidate) => candidate.accepts(value));
+  let handler: Handler | undefined;
+  for (const candidate of handlers) {
+    if (!candidate.accepts(value)) continue;
+    handler = candidate;
+    break;
+  }
   if (handler === undefined) {
     yield failure(`unknown record format (${shapeOf(value)})`, ctx, place);
     return;

@@ -30,14 +30,9 @@ class LineReader {
   /** The next line, or undefined at the end of the stream. */
   async next(): Promise<Line | undefined> {
     for (;;) {
+      const buffered = this.nextBuffered();
+      if (buffered !== undefined) return buffered;
       if (this.chunk !== undefined) {
-        const newline = this.chunk.indexOf(10, this.offset);
-        if (newline >= 0) {
-          const piece = this.chunk.subarray(this.offset, newline);
-          this.offset = newline + 1;
-          if (this.offset >= this.chunk.length) this.chunk = undefined;
-          return this.finish(piece);
-        }
         this.hold(this.offset === 0 ? this.chunk : this.chunk.subarray(this.offset));
         this.chunk = undefined;
       }
@@ -50,6 +45,20 @@ class LineReader {
       this.chunk = next.value;
       this.offset = 0;
     }
+  }
+
+  /**
+   * The next line when its end is already in the chunk at hand, without waiting; undefined when `next()` must read on.
+   * Lets a caller take every line of a chunk in one synchronous step (per-line awaits were a quarter of the read time).
+   */
+  nextBuffered(): Line | undefined {
+    if (this.chunk === undefined) return undefined;
+    const newline = this.chunk.indexOf(10, this.offset);
+    if (newline < 0) return undefined;
+    const piece = this.chunk.subarray(this.offset, newline);
+    this.offset = newline + 1;
+    if (this.offset >= this.chunk.length) this.chunk = undefined;
+    return this.finish(piece);
   }
 
   /** Stops reading early and releases the stream. */

@@ -3,10 +3,11 @@ import { peekBytes, skipBytes } from './byte-stream.js';
 import { walkRoot } from './containers.js';
 import { InputError } from './errors.js';
 import { inflateStream, isGzip } from './gzip.js';
+import { ItemIterator } from './item-iterator.js';
 import type { InputItem } from './items.js';
 import { type InputLimits, resolveLimits } from './limits.js';
 import { LineReader } from './lines.js';
-import { readText } from './ndjson.js';
+import { type Batch, readText } from './ndjson.js';
 import { sniffBytes, sniffText } from './sniff.js';
 
 const startError = (reason: string, source: string, location = 'byte 0'): InputError =>
@@ -16,7 +17,7 @@ async function* readStream(
   chunks: AsyncIterable<Uint8Array>,
   source: string,
   limits: InputLimits,
-): AsyncGenerator<InputItem> {
+): AsyncGenerator<Batch> {
   const start = await peekBytes(chunks, 2);
   if (start.head.length === 0) throw startError('empty input', source);
   const gzipped = isGzip(start.head);
@@ -56,25 +57,11 @@ async function* readStream(
  *   else if (item.kind === 'error') console.error(item.error.message); // trail.json.gz: Records[12]: not a CloudTrail record (…)
  * }
  */
-async function* readEvents(
+const readEvents = (
   chunks: AsyncIterable<Uint8Array>,
   source: string,
   limits?: Partial<InputLimits>,
-): AsyncGenerator<InputItem> {
-  try {
-    yield* readStream(chunks, source, resolveLimits(limits));
-  } catch (error) {
-    if (error instanceof InputError) {
-      yield { kind: 'error', error };
-    } else {
-      const reason = error instanceof Error ? error.message : String(error);
-      yield {
-        kind: 'error',
-        error: new InputError(`read failed (${reason})`, { source, location: 'input' }, { cause: error }),
-      };
-    }
-  }
-}
+): AsyncIterableIterator<InputItem> => new ItemIterator(readStream(chunks, source, resolveLimits(limits)), source);
 
 /**
  * The items of one already-parsed JSON value in any container form: what rule cases and tests use.

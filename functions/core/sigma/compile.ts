@@ -7,8 +7,11 @@ import { entryOf, parseRuleYaml, type YamlMap } from './parse-yaml.js';
 import { type RuleMeta, readRuleMeta } from './rule-metadata.js';
 import type { FieldSource } from './types.js';
 
-/** A rule file's content and name (the name appears in every error). */
-type RuleSource = { readonly file: string; readonly text: string };
+/**
+ * A rule file's content and name (the name appears in every error). `parsed`: its YAML already parsed, when it comes
+ * from a rule pack (see rule-pack.ts); the text is then not parsed again.
+ */
+type RuleSource = { readonly file: string; readonly text: string; readonly parsed?: YamlMap };
 
 /** A rule compiled into closures. `test` returns the names of the true selections, or `undefined` for no match. */
 type CompiledRule = {
@@ -72,7 +75,7 @@ const buildTest = (
 const compileRule = (source: RuleSource, options: CompileOptions): CompileOutcome => {
   let root: YamlMap;
   try {
-    root = parseRuleYaml(source.text, source.file);
+    root = source.parsed ?? parseRuleYaml(source.text, source.file);
   } catch (error) {
     if (error instanceof RuleError) return { kind: 'error', errors: [error] };
     throw error;

@@ -93,17 +93,33 @@ const restoreTimes = (record: Record<string, unknown>, keys: readonly string[], 
   }
 };
 
-/** Every `at_sign_type` key back to `@type`, at any depth; returns the same reference when there is none. */
-const restoreAtSignType = (value: unknown): unknown => {
+/** Whether `at_sign_type` is a key anywhere inside: a walk that allocates nothing (most payloads have none). */
+const hasAtSignType = (value: unknown): boolean => {
   if (Array.isArray(value)) {
-    const items = value.map(restoreAtSignType);
+    for (const item of value) if (hasAtSignType(item)) return true;
+    return false;
+  }
+  if (!isObject(value)) return false;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (key === 'at_sign_type' || hasAtSignType(value[key])) return true;
+  }
+  return false;
+};
+
+/** Every `at_sign_type` key back to `@type`, at any depth; returns the same reference when there is none. */
+const restoreAtSignType = (value: unknown): unknown => (hasAtSignType(value) ? restoreEveryAtSignType(value) : value);
+
+const restoreEveryAtSignType = (value: unknown): unknown => {
+  if (Array.isArray(value)) {
+    const items = value.map(restoreEveryAtSignType);
     return items.every((item, index) => item === value[index]) ? value : items;
   }
   if (!isObject(value)) return value;
   let changed = false;
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
-    const restored = restoreAtSignType(inner);
+    const restored = restoreEveryAtSignType(inner);
     const name = key === 'at_sign_type' && !('@type' in value) ? '@type' : key;
     changed ||= restored !== inner || name !== key;
     out[name] = restored;
@@ -123,12 +139,26 @@ const restorePayload = (value: unknown, changes: string[]): unknown => {
   return { ...payload, requestMetadata: { ...rest, callerIp: callerIP } };
 };
 
+// The lower-cased keys that restore to another spelling (`resources` and `addendum` are lower case already).
+const cloudTrailRenames: ReadonlyMap<string, string> = new Map(
+  [...cloudTrailIndex].filter(([lower, proper]) => lower !== proper),
+);
+
+/** Whether restoring would change anything: the same test as {@link renamedKey}, in one loop without allocation. */
+const inPantherForm = (record: JsonObject): boolean => {
+  for (const key in record) {
+    const proper = cloudTrailRenames.get(key);
+    if (proper !== undefined && Object.hasOwn(record, key) && !(proper in record)) return true;
+  }
+  const time = record.eventTime ?? record.eventtime;
+  return typeof time === 'string' && pantherTime.test(time);
+};
+
 /** A CloudTrail record in Panther's form back to CloudTrail's own form. */
 const restorePantherCloudTrail = (record: JsonObject): Restored => {
-  // The common case, a record in CloudTrail's own form, costs one pass over its keys and copies nothing.
-  const time = record.eventTime ?? record.eventtime;
-  const renames = Object.keys(record).some((key) => renamedKey(record, cloudTrailIndex, key) !== undefined);
-  if (!renames && !(typeof time === 'string' && pantherTime.test(time))) return { record, changes: [] };
+  // The common case, a record in CloudTrail's own form, costs one pass over its keys and copies nothing (it runs twice
+  // per record: for the notice and in the normalizer; test/bench measured the first version at 5 % of the engine).
+  if (!inPantherForm(record)) return { record, changes: [] };
   const changes: string[] = [];
   const out = restoreKeys(record, cloudTrailIndex, changes);
   restoreTimes(out, ['eventTime'], changes);
@@ -144,4 +174,4 @@ const restorePantherLogEntry = (record: JsonObject): Restored => {
   return changes.length === 0 ? { record, changes } : { record: out, changes };
 };
 
-export { type Restored, restorePantherCloudTrail, restorePantherLogEntry, restoreTime };
+export { type Restored, restoreAtSignType, restorePantherCloudTrail, restorePantherLogEntry, restoreTime };

@@ -6,6 +6,8 @@ import { restorePantherCloudTrail } from '../panther-form.js';
 import { isObject, lastSegment } from '../read-path.js';
 import { type CloudTrailRecord, decodeCloudTrail } from './decode.js';
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 const unplaced: InputPlace = { source: 'input', location: 'record' };
 const readVerb = /^(Get|List|Describe|Lookup)([A-Z0-9_]|$)/;
 
@@ -60,18 +62,34 @@ const targetKeys = [
   'flowLogIds',
 ] as const;
 
+const targetRank = new Map<string, number>(targetKeys.map((key, rank) => [key, rank]));
+
+/** A request value as target text: a non-empty string, a list of strings, or EC2's `{ item: [...] }` list. */
+const targetText = (value: unknown): string | undefined => {
+  if (typeof value === 'string') return value === '' ? undefined : value;
+  if (Array.isArray(value)) return typeof value[0] === 'string' ? value.join(',') : undefined;
+  if (isObject(value) && Array.isArray(value.item) && typeof value.item[0] === 'string') return value.item.join(',');
+  return undefined;
+};
+
+// One pass over the request's own keys (usually a handful) instead of 21 lookups, most of them misses: the profile of
+// test/bench showed the lookups at a seventh of the decode time. The most specific key still wins.
 const resourceOf = (record: CloudTrailRecord, raw: Readonly<Record<string, unknown>>): string => {
   const listed = record.resources?.find((entry) => entry.ARN !== undefined)?.ARN;
   if (listed !== undefined) return listed;
   const request = raw.requestParameters;
   if (!isObject(request)) return '';
-  for (const key of targetKeys) {
-    const value = request[key];
-    if (typeof value === 'string' && value !== '') return value;
-    if (Array.isArray(value) && typeof value[0] === 'string') return value.join(',');
-    if (isObject(value) && Array.isArray(value.item) && typeof value.item[0] === 'string') return value.item.join(',');
+  let best: number = targetKeys.length;
+  let found = '';
+  for (const key in request) {
+    const rank = targetRank.get(key);
+    if (rank === undefined || rank >= best) continue;
+    const text = targetText(request[key]);
+    if (text === undefined) continue;
+    best = rank;
+    found = text;
   }
-  return '';
+  return found;
 };
 
 const readOnlyOf = (record: CloudTrailRecord): boolean => {
@@ -82,27 +100,30 @@ const readOnlyOf = (record: CloudTrailRecord): boolean => {
 
 /**
  * A CloudTrail record (already out of its envelope) as an {@link AuditEvent}. Rules see the record's own keys; AWS needs
- * no aliases (SigmaHQ uses CloudTrail names). Panther's normalized form is restored first. Throws {@link InputError} for
- * a record without eventSource or eventName.
+ * no aliases (SigmaHQ uses CloudTrail names). Panther's normalized form is restored first, unless the caller did
+ * (`{ restored: true }`). Throws {@link InputError} for a record without eventSource or eventName.
  *
  * @example
  * const event = normalizeCloudTrail(envelope.detail, { source: messageId, location: 'detail' });
  */
-const normalizeCloudTrail = (record: unknown, at: InputPlace = unplaced): AuditEvent => {
-  const raw = isObject(record) ? restorePantherCloudTrail(record).record : record;
+const normalizeCloudTrail = (
+  record: unknown,
+  at: InputPlace = unplaced,
+  options?: { readonly restored?: boolean },
+): AuditEvent => {
+  const raw = isObject(record) && options?.restored !== true ? restorePantherCloudTrail(record).record : record;
   const decoded = decodeCloudTrail(raw, at);
   const object = raw as Readonly<Record<string, unknown>>; // decodeCloudTrail accepted it, so it is an object
   const failed = typeof decoded.errorCode === 'string' && decoded.errorCode !== '';
   const resource = resourceOf(decoded, object);
-  return {
+  // Optional keys are set after the literal: spreading `{}` or `{ key }` per key cost more than the rest of this
+  // function (test/bench profile).
+  const event: Mutable<AuditEvent> = {
     provider: 'aws',
     service: decoded.eventSource,
     operation: decoded.eventName,
     outcome: failed ? 'failure' : 'success',
-    ...(failed ? { errorCode: decoded.errorCode ?? '' } : {}),
     actor: actorOf(decoded),
-    ...(typeof decoded.sourceIPAddress === 'string' ? { sourceIp: decoded.sourceIPAddress } : {}),
-    ...(typeof decoded.userAgent === 'string' ? { userAgent: decoded.userAgent } : {}),
     scope: scopeOf(decoded),
     region: decoded.awsRegion ?? '',
     resource,
@@ -112,6 +133,10 @@ const normalizeCloudTrail = (record: unknown, at: InputPlace = unplaced): AuditE
     raw: object,
     fields: createFieldView(object),
   };
+  if (failed) event.errorCode = decoded.errorCode ?? '';
+  if (typeof decoded.sourceIPAddress === 'string') event.sourceIp = decoded.sourceIPAddress;
+  if (typeof decoded.userAgent === 'string') event.userAgent = decoded.userAgent;
+  return event;
 };
 
 export { normalizeCloudTrail };
