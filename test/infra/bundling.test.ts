@@ -3,6 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { readRuleSources } from '../../functions/load-rules.js';
 import { stackFactory } from './stack-factory.js';
 
 const listFiles = (dir: string, prefix = ''): string[] =>
@@ -39,6 +40,12 @@ describe('DetectorStack bundling', () => {
     expect(
       readFileSync(join(assetDir, 'rules/aws/tamperwatch/tamperwatch-event-routing-tampered.yml'), 'utf8'),
     ).toContain('requestParameters.name|startswith: tamperwatch-prod-');
+    // The rule pack holds the same rules as the YAML beside it, stage-bound ones included, so a cold start reads it alone.
+    expect(files).toContain('rules/aws/rules.pack.json');
+    const packed = readRuleSources([join(assetDir, 'rules/aws')]);
+    const yamlFiles = files.filter((file) => /^rules\/aws\/.*\.yml$/.test(file));
+    expect(packed.map((rule) => rule.file).sort()).toEqual(yamlFiles.map((file) => join(assetDir, file)).sort());
+    for (const rule of packed) expect(rule.text).toBe(readFileSync(rule.file, 'utf8'));
     expect(readFileSync(join(assetDir, 'index.mjs'), 'utf8')).toContain('twCreateRequire(import.meta.url)');
     const load = spawnSync(
       process.execPath,
