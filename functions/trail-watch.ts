@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type BackfillReport, type BackfillSettings, runBackfill } from './backfill.js';
 import type { EventLookup, TrailReader } from './clients/cloudtrail.js';
 import { healthFinding, hourBucket } from './core/findings/health.js';

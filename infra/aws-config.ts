@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Names looked up on every watchdog run (≤ 20: LookupEvents takes one name per call, 2 calls per second): the calls that

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { expiryOf, suppressionSchema } from '../functions/core/suppress.js';
 import { awsDeployConfig } from './aws-config.js';
 import { azureDeployConfig } from './azure-config.js';

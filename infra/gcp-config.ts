@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { credentialSource, gcpPollerFields } from '../functions/config/gcp-config.js';
 import { resourceNameProblems } from '../functions/core/sources/gcp/poll-window.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type DeployConfig, DeployConfigError } from './config.js';
 import { type OrgDeployConfig, regionText, unique } from './org-config.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** https everywhere; http only to a loopback address (the integration test's local Logging API). */
 const endpointUrl = z.url().refine((text) => {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type AzurePollerSettings, azurePollerSettings } from './azure-config.js';
 import { type GcpPollerSettings, gcpPollerSettings } from './gcp-config.js';
 

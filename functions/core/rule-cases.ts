@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AuditEvent } from './audit-event.js';
 import { detect } from './detect.js';
 import type { Finding } from './findings/types.js';

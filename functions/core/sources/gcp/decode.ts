@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { InputError, type InputPlace } from '../../formats/errors.js';
 import { describeIssue, kindOf } from '../describe-issue.js';
 import { isObject, type JsonObject, textAt } from '../read-path.js';
