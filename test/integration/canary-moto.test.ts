@@ -96,7 +96,7 @@ describe.skipIf(endpoint === '')('Canary heartbeat on moto_server', () => {
   let canary: CanaryHandler;
   let detector: ReturnType<typeof createQueueHandler>;
   let checkpoints: DynamoDbCheckpointStore;
-  let now = Math.floor(Date.now() / 1000) * 1000;
+  let now = Math.floor(Date.now() / 3_600_000) * 3_600_000; // hour start: health ids carry an hour bucket
   const t0 = now;
   const powertools = fakePowertools();
 
