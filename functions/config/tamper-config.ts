@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RuntimeConfigError } from './runtime-config.js';
 
 /** `TW_REGIONS`: the regions the watchdog and the canary watch, comma-separated (the stack's region by default). */
@@ -15,6 +15,11 @@ const watchdogSettings = z.strictObject({
   initialLookbackMinutes: z.number().int().min(5).max(1_440).default(60),
   settleSeconds: z.number().int().min(0).max(900).default(120),
   maxDeliveryAgeMinutes: z.number().int().min(5).max(1_440).default(30),
+  /** tamperwatch's own KMS keys, whose state the watchdog checks every run (the stack grants DescribeKey on these). */
+  keyArns: z
+    .array(z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'a KMS key ARN'))
+    .max(10)
+    .default([]),
 });
 type WatchdogRuntimeSettings = z.output<typeof watchdogSettings> & { readonly regions: readonly string[] };
 

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Annotations, CfnOutput, Stack, Validations } from 'aws-cdk-lib';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { canaryRuleName } from '../../functions/core/canary.js';
@@ -31,10 +32,14 @@ type TamperEvidenceProps = {
 
 const pollerServices = { gcp: 'tamperwatch-gcp-poller', azure: 'tamperwatch-azure-poller' } as const;
 
+/** Every KMS key the stack creates (findings topic key, ops topic key, any added later), in construct order. */
+const keysOf = (stack: Stack): Key[] =>
+  stack.node.findAll().filter((construct): construct is Key => construct instanceof Key);
+
 /**
- * Never silently blind (DESIGN §1.1, §9): the trail watchdog with LookupEvents backfill, the canary heartbeat, the
- * health alarms on the ops topic and the dashboard. Build it last in the stack: its alarms cover every function and
- * dead-letter queue built before it (the synth fails if one comes after).
+ * Never silently blind (DESIGN §1.1, §9): the trail watchdog with LookupEvents backfill and the state of the stack's KMS
+ * keys, the canary heartbeat, the health alarms on the ops topic and the dashboard. Build it last in the stack: its
+ * alarms cover every function and dead-letter queue built before it (the synth fails if one comes after).
  */
 class TamperEvidence extends Construct {
   readonly watchdog: TrailWatchdog;
@@ -108,6 +113,9 @@ class TamperEvidence extends Construct {
       ruleErrorServices: [detectorService, watchdogService, ...pollers],
       critical: [...(this.canary?.heartbeatAlarms ?? []), ...this.watchdog.unhealthyAlarms, this.watchdog.silentAlarm],
     });
+    // After the alarms: the ops topic's key exists now. DisableKey / ScheduleKeyDeletion name a key by id only, so the
+    // stage-bound self-protection rules cannot match them; the watchdog checks each key's state instead (issue 8).
+    this.watchdog.watchKeys(keysOf(Stack.of(this)));
     this.dashboard = new HealthDashboard(this, 'Dashboard', {
       stage,
       regions,

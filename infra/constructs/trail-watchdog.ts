@@ -1,6 +1,7 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -56,6 +57,8 @@ class TrailWatchdog extends Construct {
   readonly run: ScheduledRun;
   readonly unhealthyAlarms: readonly Alarm[];
   readonly silentAlarm: Alarm;
+  /** tamperwatch's own keys the watchdog checks every run ({@link TrailWatchdog.watchKeys}). */
+  private readonly keys: IKey[] = [];
 
   constructor(scope: Construct, id: string, props: TrailWatchdogProps) {
     super(scope, id);
@@ -73,11 +76,16 @@ class TrailWatchdog extends Construct {
       suppressionsFile: props.suppressionsFile,
       environment: {
         TW_REGIONS: props.regions.join(','),
-        TW_WATCHDOG_CONFIG: JSON.stringify({
-          routineNames: props.routineNames,
-          overlapMinutes: settings.backfill.overlapMinutes,
-          initialLookbackMinutes: settings.backfill.initialLookbackMinutes,
-          maxDeliveryAgeMinutes: settings.maxDeliveryAgeMinutes,
+        // Lazy: the keys are added by watchKeys(), after the ops topic's key exists; key ARNs are tokens until deploy.
+        TW_WATCHDOG_CONFIG: Lazy.string({
+          produce: () =>
+            Stack.of(this).toJsonString({
+              routineNames: props.routineNames,
+              overlapMinutes: settings.backfill.overlapMinutes,
+              initialLookbackMinutes: settings.backfill.initialLookbackMinutes,
+              maxDeliveryAgeMinutes: settings.maxDeliveryAgeMinutes,
+              keyArns: this.keys.map((key) => key.keyArn),
+            }),
         }),
         TW_DEDUP_TTL_HOURS: String(props.dedupTtlHours),
         TW_CLAIM_STALE_SECONDS: String(timeout.toSeconds() * 2),
@@ -129,6 +137,20 @@ class TrailWatchdog extends Construct {
       comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
       treatMissingData: TreatMissingData.BREACHING,
     });
+  }
+
+  /**
+   * Watch these KMS keys by state (issue 8): grants `kms:DescribeKey` on exactly them and names them in the watchdog's
+   * settings (`keyArns`), so each run raises a critical health finding when one is disabled, pending deletion or
+   * unreadable. The keys' default policy lets the account's IAM policies grant this.
+   */
+  watchKeys(keys: readonly IKey[]): void {
+    const added = keys.filter((key) => !this.keys.includes(key));
+    if (added.length === 0) return;
+    this.keys.push(...added);
+    this.fn.addToRolePolicy(
+      new PolicyStatement({ actions: ['kms:DescribeKey'], resources: added.map((key) => key.keyArn) }),
+    );
   }
 
   /** A watchdog metric of one region, over one run's period (at least 5 minutes). */

@@ -214,6 +214,8 @@ describe('DetectorStack', () => {
         'cloudtrail:LookupEvents',
         'ssm:AddTagsToResource',
         'ssm:PutParameter',
+        // the watchdog reads the state of the stack's own KMS keys (scoped to them: watchdog-stack.test.ts)
+        'kms:DescribeKey',
         // schedules invoke the watchdog and the canary; failed runs go to their DLQs
         'lambda:InvokeFunction',
         'sqs:SendMessage',

@@ -13,6 +13,26 @@ const functionNamed = (template: Template, name: string): Resource => {
 };
 const variablesOf = (fn: Resource): Record<string, unknown> =>
   (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+/** A CloudFormation string (plain, or Fn::Join of text and Fn::GetAtt) as text, each attribute as `<LogicalId.Attr>`. */
+const textOf = (value: unknown): string => {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (join !== undefined) return join[1].map(textOf).join(join[0]);
+  const attribute = (value as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+  if (attribute !== undefined) return `<${attribute.join('.')}>`;
+  throw new Error(`not a string: ${JSON.stringify(value)}`);
+};
+/** The watchdog's TW_WATCHDOG_CONFIG, parsed. */
+const watchdogConfigOf = (template: Template): Record<string, unknown> =>
+  JSON.parse(textOf(variablesOf(functionNamed(template, 'tamperwatch-prod-trail-watchdog')).TW_WATCHDOG_CONFIG));
+/** The logical id of the one KMS key whose description contains `text`. */
+const keyNamed = (template: Template, text: string): string => {
+  const found = Object.entries(template.findResources('AWS::KMS::Key')).filter(([, key]) =>
+    String((key as Resource).Properties.Description).includes(text),
+  );
+  if (found.length !== 1) throw new Error(`no key ${text}`);
+  return found[0]?.[0] ?? '';
+};
 const statementsOf = (template: Template) =>
   Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
     (policy) => ((policy as Resource).Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
@@ -72,12 +92,41 @@ describe('Trail watchdog and canary (default configuration)', () => {
       TW_TOPIC_ARN: expect.anything(),
       TW_STATE_TABLE: expect.anything(),
     });
-    expect(JSON.parse(String(variables.TW_WATCHDOG_CONFIG))).toEqual({
+    expect(watchdogConfigOf(template)).toEqual({
       routineNames: defaultRoutineNames,
       overlapMinutes: 15,
       initialLookbackMinutes: 60,
       maxDeliveryAgeMinutes: 30,
+      keyArns: [`<${keyNamed(template, 'findings topic')}.Arn>`, `<${keyNamed(template, 'ops topic')}.Arn>`],
     });
+  });
+
+  it('names every KMS key of the stack in the settings and lets the watchdog describe exactly those', () => {
+    // Prepare
+    const keys = Object.keys(template.findResources('AWS::KMS::Key')).sort();
+    // Act
+    const settings = watchdogConfigOf(template).keyArns as string[];
+    const kms = statementsOf(template).filter((statement) =>
+      [statement.Action].flat().some((action) => String(action) === 'kms:DescribeKey'),
+    );
+    // Assess
+    expect(keys).toHaveLength(2);
+    expect([...settings].sort()).toEqual(keys.map((key) => `<${key}.Arn>`));
+    expect(kms).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 'kms:DescribeKey',
+        Resource: [
+          { 'Fn::GetAtt': [keyNamed(template, 'findings topic'), 'Arn'] },
+          { 'Fn::GetAtt': [keyNamed(template, 'ops topic'), 'Arn'] },
+        ],
+      },
+    ]);
+    const policies = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy).includes('kms:DescribeKey'),
+    ) as Resource[];
+    expect(policies).toHaveLength(1);
+    expect(JSON.stringify(policies[0]?.Properties.Roles)).toContain('TrailWatchdog');
   });
 
   it('gives the watchdog read-only CloudTrail access and nothing else of CloudTrail', () => {
@@ -157,10 +206,7 @@ describe('Trail watchdog and canary (configured)', () => {
     template.resourceCountIs('AWS::SSM::Parameter', 0);
     template.resourcePropertiesCountIs('AWS::Scheduler::Schedule', { Name: 'tamperwatch-prod-canary' }, 0);
     expect(functionNamed(template, 'tamperwatch-prod-trail-watchdog').Properties.Timeout).toBe(590);
-    expect(
-      JSON.parse(String(variablesOf(functionNamed(template, 'tamperwatch-prod-trail-watchdog')).TW_WATCHDOG_CONFIG))
-        .routineNames,
-    ).toEqual(['StopLogging']);
+    expect(watchdogConfigOf(template).routineNames).toEqual(['StopLogging']);
     expect(Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('NoSuchCall'))).toHaveLength(1);
   });
 

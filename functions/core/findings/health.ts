@@ -5,7 +5,7 @@ import type { Finding, Severity } from './types.js';
 
 /**
  * Health findings (DESIGN §9.1): what the watchdog and the canary report about tamperwatch's own hearing, as
- * `kind: "health"` findings with T1685.002 / T1562.008. Each check is a built-in pseudo-rule with a fixed id, so the
+ * `kind: "health"` findings with T1685.002 / T1562.008 (the KMS key checks: T1685 / T1562.001). Each check is a built-in pseudo-rule with a fixed id, so the
  * finding id (rule id, provider, event id) is stable and dedup works as for detections.
  */
 
@@ -14,9 +14,17 @@ type HealthCheck =
   | 'trail-coverage-narrowed'
   | 'trail-coverage-restored'
   | 'canary-missing'
-  | 'canary-restored';
+  | 'canary-restored'
+  | 'kms-key-impaired'
+  | 'kms-key-restored';
 
-type CheckDefinition = { readonly id: string; readonly title: string; readonly operation: string };
+/** `technique`: the v19 tag the finding carries (T1685.002 Disable or Modify Cloud Log unless set). */
+type CheckDefinition = {
+  readonly id: string;
+  readonly title: string;
+  readonly operation: string;
+  readonly technique?: string;
+};
 
 /** Where a responder reads what each check means and what to do. */
 const design = 'docs/tamper-evidence.md';
@@ -46,6 +54,19 @@ const checks: Readonly<Record<HealthCheck, CheckDefinition>> = {
     id: 'e4a9c1f7-3b52-4d8e-b6f0-2c7e5a9d3b05',
     title: 'tamperwatch Canary Arriving Again',
     operation: 'CanaryRestored',
+  },
+  // tamperwatch's own KMS keys: a disabled or deleted key silences the topic it encrypts (T1685 / T1562.001).
+  'kms-key-impaired': {
+    id: '7c2f9e4b-6a13-4d85-9f0e-3b8d1a5c7e06',
+    title: 'tamperwatch KMS Key Disabled, Pending Deletion or Unreadable',
+    operation: 'KmsKeyImpaired',
+    technique: 'attack.t1685',
+  },
+  'kms-key-restored': {
+    id: 'a8d3e6f0-2c47-4b19-8e5a-6f1c9b2d4a07',
+    title: 'tamperwatch KMS Key Enabled Again',
+    operation: 'KmsKeyRestored',
+    technique: 'attack.t1685',
   },
 };
 
@@ -109,7 +130,7 @@ const healthFinding = (input: HealthFindingInput): Finding => {
       version: versionOf(input.check),
       references: [design],
     },
-    attack: { tactic: attackTactic(), techniques: attackTechniques(['attack.t1685.002']) },
+    attack: { tactic: attackTactic(), techniques: attackTechniques([check.technique ?? 'attack.t1685.002']) },
     event: {
       id: input.eventId,
       time: input.now.toISOString(),

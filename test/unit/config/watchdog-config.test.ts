@@ -17,7 +17,25 @@ describe('Runtime configuration: watchdog and canary', () => {
       initialLookbackMinutes: 60,
       settleSeconds: 120,
       maxDeliveryAgeMinutes: 30,
+      keyArns: [],
     });
+  });
+
+  it('reads the ARNs of the keys to watch, and refuses anything that is not a KMS key ARN', () => {
+    // Prepare
+    const key = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+    const load = (keyArns: string[]) =>
+      loadWatchdogSettings({
+        TW_REGIONS: 'eu-west-1',
+        TW_WATCHDOG_CONFIG: JSON.stringify({ routineNames: [], keyArns }),
+      });
+    // Act
+    const settings = load([key]);
+    // Assess
+    expect(settings.keyArns).toEqual([key]);
+    expect(() => load(['arn:aws:kms:eu-west-1:111122223333:alias/tamperwatch'])).toThrow(
+      /TW_WATCHDOG_CONFIG\.keyArns\.0: a KMS key ARN/,
+    );
   });
 
   it('reports every problem of the watchdog settings at once', () => {
