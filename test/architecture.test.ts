@@ -27,7 +27,9 @@ type Import = { readonly file: string; readonly specifier: string; readonly targ
 
 const importsOf = (file: string): Import[] => {
   const text = readFileSync(join(root, file), 'utf8');
-  const found = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/g)].map((m) => m[1] ?? '');
+  const found = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]/g)].map(
+    (m) => m[1] ?? '',
+  );
   const dynamic = [...text.matchAll(/import\(\s*['"]([^'"]+)['"]\s*\)/g)].map((m) => m[1] ?? '');
   return [...found, ...dynamic].map((specifier) => ({
     file,
@@ -37,7 +39,10 @@ const importsOf = (file: string): Import[] => {
 };
 
 const violations = (files: string[], allowed: (imp: Import) => boolean): string[] =>
-  files.flatMap(importsOf).filter((imp) => !allowed(imp)).map((imp) => `${imp.file} imports '${imp.specifier}'`);
+  files
+    .flatMap(importsOf)
+    .filter((imp) => !allowed(imp))
+    .map((imp) => `${imp.file} imports '${imp.specifier}'`);
 
 const isLocal = (imp: Import, ...prefixes: string[]): boolean =>
   imp.specifier.startsWith('.') && prefixes.some((p) => imp.target.startsWith(p));
@@ -54,23 +59,36 @@ describe('Architecture: import rules', () => {
     const pure = new Set(['yaml', 'zod', 'node:crypto', 'node:zlib', 'node:buffer']);
     // Act
     const bad = violations(core, (imp) => isLocal(imp, 'functions/core/') || pure.has(imp.specifier));
-    const envReaders = core.filter((file) => /process\.env|Date\.now\(|new Date\(\)/.test(readFileSync(join(root, file), 'utf8')));
+    const envReaders = core.filter((file) =>
+      /process\.env|Date\.now\(|new Date\(\)/.test(readFileSync(join(root, file), 'utf8')),
+    );
     // Assess
     expect(bad).toEqual([]);
     expect(envReaders).toEqual([]);
   });
 
   it('keeps the Sigma engine free of providers and findings', () => {
-    const bad = violations(listTs('functions/core/sigma'), (imp) =>
-      isLocal(imp, 'functions/core/sigma/', 'functions/core/audit-event') || ['yaml', 'node:crypto'].includes(imp.specifier),
+    const bad = violations(
+      listTs('functions/core/sigma'),
+      (imp) =>
+        isLocal(imp, 'functions/core/sigma/', 'functions/core/audit-event') ||
+        ['yaml', 'node:crypto'].includes(imp.specifier),
     );
     expect(bad).toEqual([]);
   });
 
   it('keeps sources away from the engine internals and findings', () => {
-    const bad = violations(listTs('functions/core/sources'), (imp) =>
-      isLocal(imp, 'functions/core/sources/', 'functions/core/audit-event', 'functions/core/field-view', 'functions/core/sigma/types', 'functions/core/formats/errors') ||
-      ['zod', 'node:crypto', 'node:zlib', 'node:buffer'].includes(imp.specifier),
+    const bad = violations(
+      listTs('functions/core/sources'),
+      (imp) =>
+        isLocal(
+          imp,
+          'functions/core/sources/',
+          'functions/core/audit-event',
+          'functions/core/field-view',
+          'functions/core/sigma/types',
+          'functions/core/formats/errors',
+        ) || ['zod', 'node:crypto', 'node:zlib', 'node:buffer'].includes(imp.specifier),
     );
     expect(bad).toEqual([]);
   });
@@ -78,7 +96,9 @@ describe('Architecture: import rules', () => {
   it('keeps the CLI off SDKs, handlers, clients and stores', () => {
     const bad = violations(
       listTs('functions/cli'),
-      (imp) => !/^@aws-sdk\/|^@google-cloud\/|^@azure\//.test(imp.specifier) && !isLocal(imp, 'functions/handlers', 'functions/clients', 'functions/stores', 'functions/notifier'),
+      (imp) =>
+        !/^@aws-sdk\/|^@google-cloud\/|^@azure\//.test(imp.specifier) &&
+        !isLocal(imp, 'functions/handlers', 'functions/clients', 'functions/stores', 'functions/notifier'),
     );
     expect(bad).toEqual([]);
   });

@@ -15,7 +15,12 @@ type AttackTechnique = {
   readonly legacyName: string;
 };
 
-type AttackTactic = { readonly id: string; readonly name: string; readonly legacyId: string; readonly legacyName: string };
+type AttackTactic = {
+  readonly id: string;
+  readonly name: string;
+  readonly legacyId: string;
+  readonly legacyName: string;
+};
 
 /** The versioned finding body (`schemas/finding.v1.json`): the same JSON on SNS and from `tamperwatch scan`. */
 type Finding = {
