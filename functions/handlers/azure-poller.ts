@@ -6,13 +6,6 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
-import {
-  AzurePollError,
-  type AzurePollPorts,
-  type AzurePollSettings,
-  pollAzure,
-  type WorkspaceReport,
-} from '../azure-poll.js';
 import { AzureActivityLogs } from '../clients/azure-logs.js';
 import { SqsDeadLetterSink } from '../clients/dead-letter-queue.js';
 import { secretTextSource } from '../clients/secret-text.js';
@@ -22,6 +15,13 @@ import { loadAzurePollerSettings, loadRuntimeConfig } from '../config/runtime-co
 import { defaultPollLimits } from '../core/sources/azure/poll-query.js';
 import { loadRules } from '../load-rules.js';
 import { SnsNotifier } from '../notifier/sns-notifier.js';
+import {
+  AzurePollError,
+  type AzurePollPorts,
+  type AzurePollSettings,
+  pollAzure,
+  type WorkspaceReport,
+} from '../pollers/azure-poll.js';
 import { DynamoDbCheckpointStore } from '../stores/checkpoint-store.js';
 import { DynamoDbDedupStore } from '../stores/dedup-store.js';
 

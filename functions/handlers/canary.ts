@@ -4,7 +4,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import type { Context } from 'aws-lambda';
-import { type CanaryPorts, type CanaryReport, type CanarySettings, runCanary } from '../canary-run.js';
 import { SsmCanaryWriter } from '../clients/ssm-canary.js';
 import { loadRuntimeConfig } from '../config/runtime-config.js';
 import { loadCanarySettings } from '../config/tamper-config.js';
@@ -12,6 +11,7 @@ import { SnsNotifier } from '../notifier/sns-notifier.js';
 import { accountOf, powertoolsTelemetry } from '../powertools-telemetry.js';
 import { DynamoDbCheckpointStore } from '../stores/checkpoint-store.js';
 import { DynamoDbDedupStore } from '../stores/dedup-store.js';
+import { type CanaryPorts, type CanaryReport, type CanarySettings, runCanary } from '../tamper-evidence/canary-run.js';
 
 type CanaryHandlerDeps = Omit<CanarySettings, 'account'> &
   Omit<CanaryPorts, 'telemetry'> & { readonly logger: Logger; readonly metrics: Metrics };

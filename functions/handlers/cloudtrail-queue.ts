@@ -4,7 +4,6 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { recordCanaryArrivals } from '../canary-arrival.js';
 import { loadSuppressions } from '../config/load-suppressions.js';
 import { loadRuntimeConfig } from '../config/runtime-config.js';
 import { canaryRuleOf, splitCanary } from '../core/canary.js';
@@ -15,6 +14,7 @@ import { type Notifier, SnsNotifier } from '../notifier/sns-notifier.js';
 import { decodeQueueBody, type PipelineOptions, runPipeline, type Telemetry } from '../pipeline.js';
 import { type CheckpointStore, DynamoDbCheckpointStore } from '../stores/checkpoint-store.js';
 import { type DedupStore, DynamoDbDedupStore } from '../stores/dedup-store.js';
+import { recordCanaryArrivals } from '../tamper-evidence/canary-arrival.js';
 
 type QueueHandlerDeps = Omit<PipelineOptions, 'channel'> & {
   readonly dedup: DedupStore;

@@ -11,11 +11,17 @@ import { RestLogEntrySource, readGcpCredentials } from '../clients/gcp-logging.j
 import { loadSuppressions } from '../config/load-suppressions.js';
 import { loadGcpPollerSettings, loadRuntimeConfig } from '../config/runtime-config.js';
 import { RuleSetError } from '../core/sigma/errors.js';
-import { type GcpPollPorts, type GcpPollReport, type GcpPollSettings, pollGcp, pollSettingsOf } from '../gcp-poll.js';
-import type { PollTelemetry } from '../gcp-window-reader.js';
 import { loadRules } from '../load-rules.js';
 import { SnsNotifier } from '../notifier/sns-notifier.js';
 import { type PipelineOptions, type PipelinePorts, runPipeline } from '../pipeline.js';
+import {
+  type GcpPollPorts,
+  type GcpPollReport,
+  type GcpPollSettings,
+  pollGcp,
+  pollSettingsOf,
+} from '../pollers/gcp-poll.js';
+import type { PollTelemetry } from '../pollers/gcp-window-reader.js';
 import { DynamoDbCheckpointStore } from '../stores/checkpoint-store.js';
 import { DynamoDbDedupStore } from '../stores/dedup-store.js';
 

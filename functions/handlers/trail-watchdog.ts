@@ -13,14 +13,19 @@ import { loadWatchdogSettings } from '../config/tamper-config.js';
 import { lookupNames, lookupSources, routineNames } from '../core/backfill-plan.js';
 import { canaryRuleName, canaryRuleOf } from '../core/canary.js';
 import { RuleSetError } from '../core/sigma/errors.js';
-import { type KeyReport, type KeyWatchPorts, type KeyWatchSettings, watchKeys } from '../key-watch.js';
 import { loadRules, readRuleSources } from '../load-rules.js';
 import { SnsNotifier } from '../notifier/sns-notifier.js';
 import type { PipelineOptions } from '../pipeline.js';
 import { accountOf, powertoolsTelemetry } from '../powertools-telemetry.js';
 import { DynamoDbCheckpointStore } from '../stores/checkpoint-store.js';
 import { DynamoDbDedupStore } from '../stores/dedup-store.js';
-import { type RegionReport, type WatchdogPorts, type WatchdogSettings, watchTrails } from '../trail-watch.js';
+import { type KeyReport, type KeyWatchPorts, type KeyWatchSettings, watchKeys } from '../tamper-evidence/key-watch.js';
+import {
+  type RegionReport,
+  type WatchdogPorts,
+  type WatchdogSettings,
+  watchTrails,
+} from '../tamper-evidence/trail-watch.js';
 
 type WatchdogHandlerDeps = Omit<WatchdogSettings, 'account' | 'deadline'> &
   Omit<KeyWatchSettings, 'account'> &

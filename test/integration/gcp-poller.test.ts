@@ -9,10 +9,10 @@ import { type GcpCredentials, RestLogEntrySource } from '../../functions/clients
 import { gcpPollerSettings } from '../../functions/config/gcp-config.js';
 import { detect } from '../../functions/core/detect.js';
 import { eventsFromValue } from '../../functions/core/formats/read-input.js';
-import { pollSettingsOf } from '../../functions/gcp-poll.js';
 import { createGcpPollerHandler, type GcpPollerHandler } from '../../functions/handlers/gcp-poller.js';
 import { loadRules } from '../../functions/load-rules.js';
 import { SnsNotifier } from '../../functions/notifier/sns-notifier.js';
+import { pollSettingsOf } from '../../functions/pollers/gcp-poll.js';
 import { CheckpointConflictError, DynamoDbCheckpointStore } from '../../functions/stores/checkpoint-store.js';
 import { DynamoDbDedupStore } from '../../functions/stores/dedup-store.js';
 import { type FakeLoggingServer, FakeLogStore, startFakeLoggingServer } from '../helpers/gcp-fake-logging.js';

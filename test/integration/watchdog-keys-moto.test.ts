@@ -9,10 +9,10 @@ import {
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { KmsKeyReader } from '../../functions/clients/kms.js';
 import type { Finding } from '../../functions/core/findings/types.js';
-import { type KeyReport, watchKeys } from '../../functions/key-watch.js';
 import { SnsNotifier } from '../../functions/notifier/sns-notifier.js';
 import { DynamoDbCheckpointStore } from '../../functions/stores/checkpoint-store.js';
 import { DynamoDbDedupStore } from '../../functions/stores/dedup-store.js';
+import { type KeyReport, watchKeys } from '../../functions/tamper-evidence/key-watch.js';
 import { recordingTelemetry } from '../helpers/recording-telemetry.js';
 import {
   account,

@@ -26,7 +26,7 @@ import { loadRules, readRuleSources } from '../../functions/load-rules.js';
 import { SnsNotifier } from '../../functions/notifier/sns-notifier.js';
 import { DynamoDbCheckpointStore } from '../../functions/stores/checkpoint-store.js';
 import { DynamoDbDedupStore } from '../../functions/stores/dedup-store.js';
-import type { RegionReport } from '../../functions/trail-watch.js';
+import type { RegionReport } from '../../functions/tamper-evidence/trail-watch.js';
 import { defaultRoutineNames } from '../../infra/aws-config.js';
 import { eventBridgeEnvelope, sqsEventOf, sqsRecordFactory } from '../helpers/cloudtrail-event-factory.js';
 import { lambdaContext } from '../helpers/lambda-context.js';

@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type AzurePollPorts, type AzurePollSettings, pollAzure } from '../../functions/azure-poll.js';
 import type { DeadLetter } from '../../functions/clients/dead-letter-queue.js';
 import { detect } from '../../functions/core/detect.js';
 import { eventsFromValue } from '../../functions/core/formats/read-input.js';
 import { defaultPollLimits } from '../../functions/core/sources/azure/poll-query.js';
 import { loadRules } from '../../functions/load-rules.js';
+import { type AzurePollPorts, type AzurePollSettings, pollAzure } from '../../functions/pollers/azure-poll.js';
 import { activityRows, ruleCaseRecords } from '../helpers/azure-activity-rows.js';
 import { type ActivityRow, FakeActivityLogs, FakeWorkspace } from '../helpers/azure-workspace.js';
 import { InMemoryCheckpointStore } from '../helpers/in-memory-checkpoint-store.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { arrivalKey } from '../../functions/canary-arrival.js';
-import { runCanary, writesKey } from '../../functions/canary-run.js';
 import type { CanaryWriter } from '../../functions/clients/ssm-canary.js';
 import type { Finding } from '../../functions/core/findings/types.js';
+import { arrivalKey } from '../../functions/tamper-evidence/canary-arrival.js';
+import { runCanary, writesKey } from '../../functions/tamper-evidence/canary-run.js';
 import { InMemoryCheckpointStore } from '../helpers/in-memory-checkpoint-store.js';
 import { InMemoryDedupStore } from '../helpers/in-memory-dedup-store.js';
 import { RecordingNotifier } from '../helpers/recording-notifier.js';

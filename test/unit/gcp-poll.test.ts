@@ -4,9 +4,9 @@ import type { DeadLetter } from '../../functions/clients/dead-letter-queue.js';
 import { detect } from '../../functions/core/detect.js';
 import { eventsFromValue } from '../../functions/core/formats/read-input.js';
 import { defaultPollTiming } from '../../functions/core/sources/gcp/poll-window.js';
-import { type GcpPollPorts, type GcpPollSettings, pollGcp } from '../../functions/gcp-poll.js';
 import { loadRules } from '../../functions/load-rules.js';
 import { runPipeline } from '../../functions/pipeline.js';
+import { type GcpPollPorts, type GcpPollSettings, pollGcp } from '../../functions/pollers/gcp-poll.js';
 import { FakeLogStore, storeSource } from '../helpers/gcp-fake-logging.js';
 import {
   type EntryTemplate,

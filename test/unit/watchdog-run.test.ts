@@ -8,7 +8,7 @@ import type { RuleSet } from '../../functions/core/sigma/rule-set.js';
 import type { TrailSnapshot } from '../../functions/core/trail-health.js';
 import { loadRules, readRuleSources } from '../../functions/load-rules.js';
 import { scopeKeyOf } from '../../functions/pipeline.js';
-import { type WatchdogSettings, watchTrails } from '../../functions/trail-watch.js';
+import { type WatchdogSettings, watchTrails } from '../../functions/tamper-evidence/trail-watch.js';
 import { defaultRoutineNames } from '../../infra/aws-config.js';
 import { cloudTrailRecord } from '../helpers/cloudtrail-event-factory.js';
 import { InMemoryCheckpointStore } from '../helpers/in-memory-checkpoint-store.js';

@@ -1,9 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { AzurePollError } from '../../../functions/azure-poll.js';
 import { defaultPollLimits } from '../../../functions/core/sources/azure/poll-query.js';
 import { createAzurePollerHandler } from '../../../functions/handlers/azure-poller.js';
 import { loadRules } from '../../../functions/load-rules.js';
+import { AzurePollError } from '../../../functions/pollers/azure-poll.js';
 import { FakeActivityLogs, FakeWorkspace } from '../../helpers/azure-workspace.js';
 import { InMemoryCheckpointStore } from '../../helpers/in-memory-checkpoint-store.js';
 import { InMemoryDedupStore } from '../../helpers/in-memory-dedup-store.js';

@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { arrivalKey } from '../../../functions/canary-arrival.js';
 import { canaryRuleOf } from '../../../functions/core/canary.js';
 import type { RuleSet } from '../../../functions/core/sigma/rule-set.js';
 import { createQueueHandler } from '../../../functions/handlers/cloudtrail-queue.js';
 import { loadRules } from '../../../functions/load-rules.js';
+import { arrivalKey } from '../../../functions/tamper-evidence/canary-arrival.js';
 import {
   cloudTrailRecord,
   eventBridgeEnvelope,

@@ -1,11 +1,11 @@
-import type { EventLookup, LookupQuery } from './clients/cloudtrail.js';
-import type { AuditEvent } from './core/audit-event.js';
-import { backfillWindow } from './core/backfill-plan.js';
-import { splitCanary } from './core/canary.js';
-import { eventsFromValue } from './core/formats/read-input.js';
-import type { CompiledRule } from './core/sigma/rule-set.js';
-import { type PipelineOptions, type PipelinePorts, runPipeline } from './pipeline.js';
-import { type Checkpoint, CheckpointConflictError, type CheckpointStore } from './stores/checkpoint-store.js';
+import type { EventLookup, LookupQuery } from '../clients/cloudtrail.js';
+import type { AuditEvent } from '../core/audit-event.js';
+import { backfillWindow } from '../core/backfill-plan.js';
+import { splitCanary } from '../core/canary.js';
+import { eventsFromValue } from '../core/formats/read-input.js';
+import type { CompiledRule } from '../core/sigma/rule-set.js';
+import { type PipelineOptions, type PipelinePorts, runPipeline } from '../pipeline.js';
+import { type Checkpoint, CheckpointConflictError, type CheckpointStore } from '../stores/checkpoint-store.js';
 
 type BackfillSettings = {
   readonly overlapMs: number;

@@ -1,11 +1,11 @@
+import type { CanaryWriter } from '../clients/ssm-canary.js';
+import { type CanaryVerdict, judgeCanary, nextCanaryState, parseCanaryState } from '../core/canary.js';
+import { healthFinding, hourBucket } from '../core/findings/health.js';
+import type { Finding } from '../core/findings/types.js';
+import type { PipelinePorts } from '../pipeline.js';
+import { CheckpointConflictError, type CheckpointStore } from '../stores/checkpoint-store.js';
 import { arrivalKey } from './canary-arrival.js';
-import type { CanaryWriter } from './clients/ssm-canary.js';
-import { type CanaryVerdict, judgeCanary, nextCanaryState, parseCanaryState } from './core/canary.js';
-import { healthFinding, hourBucket } from './core/findings/health.js';
-import type { Finding } from './core/findings/types.js';
 import { publishHealthFindings } from './health-publish.js';
-import type { PipelinePorts } from './pipeline.js';
-import { CheckpointConflictError, type CheckpointStore } from './stores/checkpoint-store.js';
 
 type CanarySettings = {
   readonly account: string;

@@ -1,11 +1,11 @@
 import * as z from 'zod';
-import type { KeyReader } from './clients/kms.js';
-import { healthFinding, hourBucket } from './core/findings/health.js';
-import type { Finding } from './core/findings/types.js';
-import { type KeyHealth, type KeySnapshot, keyHealth } from './core/key-health.js';
+import type { KeyReader } from '../clients/kms.js';
+import { healthFinding, hourBucket } from '../core/findings/health.js';
+import type { Finding } from '../core/findings/types.js';
+import { type KeyHealth, type KeySnapshot, keyHealth } from '../core/key-health.js';
+import type { PipelinePorts } from '../pipeline.js';
+import { CheckpointConflictError, type CheckpointStore } from '../stores/checkpoint-store.js';
 import { publishHealthFindings } from './health-publish.js';
-import type { PipelinePorts } from './pipeline.js';
-import { CheckpointConflictError, type CheckpointStore } from './stores/checkpoint-store.js';
 
 type KeyWatchSettings = {
   /** The invoking account: the finding's account when an ARN does not name one. */

@@ -1,13 +1,13 @@
 import * as z from 'zod';
+import type { EventLookup, TrailReader } from '../clients/cloudtrail.js';
+import { healthFinding, hourBucket } from '../core/findings/health.js';
+import type { Finding, Severity } from '../core/findings/types.js';
+import type { CompiledRule } from '../core/sigma/rule-set.js';
+import { type RegionHealth, regionHealth, type TrailSnapshot } from '../core/trail-health.js';
+import type { PipelineOptions, PipelinePorts } from '../pipeline.js';
+import { CheckpointConflictError, type CheckpointStore } from '../stores/checkpoint-store.js';
 import { type BackfillReport, type BackfillSettings, runBackfill } from './backfill.js';
-import type { EventLookup, TrailReader } from './clients/cloudtrail.js';
-import { healthFinding, hourBucket } from './core/findings/health.js';
-import type { Finding, Severity } from './core/findings/types.js';
-import type { CompiledRule } from './core/sigma/rule-set.js';
-import { type RegionHealth, regionHealth, type TrailSnapshot } from './core/trail-health.js';
 import { publishHealthFindings } from './health-publish.js';
-import type { PipelineOptions, PipelinePorts } from './pipeline.js';
-import { CheckpointConflictError, type CheckpointStore } from './stores/checkpoint-store.js';
 
 type WatchdogSettings = {
   readonly account: string;

@@ -1,11 +1,11 @@
-import type { GcpPollerSettings } from './config/gcp-config.js';
+import type { GcpPollerSettings } from '../config/gcp-config.js';
 import {
   decodeOverlapState,
   encodeOverlapState,
   type OverlapState,
   overlapTail,
   type ReadEntry,
-} from './core/sources/gcp/overlap-state.js';
+} from '../core/sources/gcp/overlap-state.js';
 import {
   type AuditLogKind,
   halveWindow,
@@ -13,7 +13,8 @@ import {
   nextSpan,
   nextWindow,
   type PollTiming,
-} from './core/sources/gcp/poll-window.js';
+} from '../core/sources/gcp/poll-window.js';
+import { type Checkpoint, CheckpointConflictError, type CheckpointStore } from '../stores/checkpoint-store.js';
 import {
   emptyCounts,
   readWindow,
@@ -22,7 +23,6 @@ import {
   type WindowLimits,
   type WindowPorts,
 } from './gcp-window-reader.js';
-import { type Checkpoint, CheckpointConflictError, type CheckpointStore } from './stores/checkpoint-store.js';
 
 type GcpPollSettings = {
   readonly resourceNames: readonly string[];

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { WireTable } from './clients/azure-logs.js';
-import type { DeadLetter } from './clients/dead-letter-queue.js';
-import type { AuditEvent } from './core/audit-event.js';
-import type { InputError } from './core/formats/errors.js';
-import { eventsFromValue } from './core/formats/read-input.js';
+import type { WireTable } from '../clients/azure-logs.js';
+import type { DeadLetter } from '../clients/dead-letter-queue.js';
+import type { AuditEvent } from '../core/audit-event.js';
+import type { InputError } from '../core/formats/errors.js';
+import { eventsFromValue } from '../core/formats/read-input.js';
 
 /** The rows of one window, decoded once by the shared reader (`eventsFromValue`, Log Analytics table form). */
 type WindowRows = {

@@ -1,6 +1,5 @@
-import { deadLettersOf, overlapState, readWindowRows, seenFromState } from './azure-window-rows.js';
-import type { ActivityLogs, WireTable } from './clients/azure-logs.js';
-import type { DeadLetterSink } from './clients/dead-letter-queue.js';
+import type { ActivityLogs, WireTable } from '../clients/azure-logs.js';
+import type { DeadLetterSink } from '../clients/dead-letter-queue.js';
 import {
   activityQuery,
   apiRowLimit,
@@ -11,9 +10,10 @@ import {
   type PollLimits,
   type PollWindow,
   spanOf,
-} from './core/sources/azure/poll-query.js';
-import { type PipelineOptions, type PipelinePorts, runPipeline, type Telemetry } from './pipeline.js';
-import { type Checkpoint, CheckpointConflictError, type CheckpointStore } from './stores/checkpoint-store.js';
+} from '../core/sources/azure/poll-query.js';
+import { type PipelineOptions, type PipelinePorts, runPipeline, type Telemetry } from '../pipeline.js';
+import { type Checkpoint, CheckpointConflictError, type CheckpointStore } from '../stores/checkpoint-store.js';
+import { deadLettersOf, overlapState, readWindowRows, seenFromState } from './azure-window-rows.js';
 
 type PollTelemetry = Telemetry & {
   seconds(name: string, value: number): void;

@@ -1,7 +1,7 @@
-import { toSnsMessage } from './core/findings/sns-message.js';
-import type { Finding } from './core/findings/types.js';
-import type { PipelinePorts } from './pipeline.js';
-import { scopeKeyOf } from './pipeline.js';
+import { toSnsMessage } from '../core/findings/sns-message.js';
+import type { Finding } from '../core/findings/types.js';
+import type { PipelinePorts } from '../pipeline.js';
+import { scopeKeyOf } from '../pipeline.js';
 
 type HealthPublishResult = {
   readonly published: readonly string[];

@@ -1,15 +1,15 @@
-import type { DeadLetter, DeadLetterSink } from './clients/dead-letter-queue.js';
-import { type EntriesPage, type EntriesRequest, GcpApiError, type LogEntrySource } from './clients/gcp-logging.js';
-import type { AuditEvent } from './core/audit-event.js';
-import { eventsFromValue } from './core/formats/read-input.js';
-import { entryKey, type ReadEntry, receivedAtOf } from './core/sources/gcp/overlap-state.js';
+import type { DeadLetter, DeadLetterSink } from '../clients/dead-letter-queue.js';
+import { type EntriesPage, type EntriesRequest, GcpApiError, type LogEntrySource } from '../clients/gcp-logging.js';
+import type { AuditEvent } from '../core/audit-event.js';
+import { eventsFromValue } from '../core/formats/read-input.js';
+import { entryKey, type ReadEntry, receivedAtOf } from '../core/sources/gcp/overlap-state.js';
 import {
   type AuditLogKind,
   buildEntriesFilter,
   type MethodSet,
   type PollWindow,
-} from './core/sources/gcp/poll-window.js';
-import type { PipelineResult, Telemetry } from './pipeline.js';
+} from '../core/sources/gcp/poll-window.js';
+import type { PipelineResult, Telemetry } from '../pipeline.js';
 
 /** The pipeline's telemetry plus what a poller reports: gauges in seconds and informational logs. */
 type PollTelemetry = Telemetry & {
