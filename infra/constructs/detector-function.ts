@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -32,7 +33,7 @@ type DetectorFunctionProps = {
 /**
  * The asset's rule pack (DESIGN §3.3: compile once): the rules dir's YAML, with the stage-bound overlay replacing the
  * same paths, pre-parsed so a cold start compiles without parsing YAML (benchmarked: about 6x faster rule loading).
- * Written beside the suppressions file at synth; the bundling hook copies it in as `rules.pack.json`.
+ * Written to a temporary folder at synth; the bundling hook copies it in as `rules.pack.json`.
  */
 const writeRulePack = (props: DetectorFunctionProps, rulesDir: string): string => {
   const byFile = new Map(unpackRules(rulePackOf(join(props.projectRoot, rulesDir))).map((rule) => [rule.file, rule]));
@@ -40,9 +41,8 @@ const writeRulePack = (props: DetectorFunctionProps, rulesDir: string): string =
     for (const rule of unpackRules(rulePackOf(props.ruleOverlay))) byFile.set(rule.file, rule);
   const pack = packRules([...byFile.values()].sort((a, b) => a.file.localeCompare(b.file)));
   const digest = createHash('sha256').update(pack).digest('hex').slice(0, 16);
-  const folder = join(dirname(props.suppressionsFile), 'rule-packs');
-  mkdirSync(folder, { recursive: true });
-  const file = join(folder, `${digest}.json`);
+  // A fresh temporary folder: the pack is only read by this synth's bundling hook.
+  const file = join(mkdtempSync(join(tmpdir(), 'tamperwatch-rule-pack-')), `${digest}.json`);
   writeFileSync(file, pack);
   return file;
 };
