@@ -1,10 +1,8 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { packRules, unpackRules } from './core/sigma/rule-pack.js';
+import { packRules } from './core/sigma/pack-rules.js';
 import { type CompileRulesOptions, compileRules, type LoadResult, type RuleSource } from './core/sigma/rule-set.js';
-
-/** A directory holding this file is read from it, not from its YAML files (see core/sigma/rule-pack.ts). */
-const rulePackFile = 'rules.pack.json';
+import { readRulePack, rulePackFile } from './load-rule-pack.js';
 
 const isRuleFile = (name: string): boolean => /\.ya?ml$/i.test(name);
 
@@ -22,10 +20,8 @@ const collect = (path: string, out: string[]): void => {
 
 /** The sources of one path: its rule pack when the path is a directory that holds one, else its YAML files. */
 const sourcesOf = (path: string): RuleSource[] => {
-  const pack = join(path, rulePackFile);
-  if (statSync(path).isDirectory() && existsSync(pack)) {
-    return unpackRules(readFileSync(pack, 'utf8')).map((source) => ({ ...source, file: join(path, source.file) }));
-  }
+  const packed = statSync(path).isDirectory() ? readRulePack(path) : undefined;
+  if (packed !== undefined) return packed;
   const files: string[] = [];
   collect(path, files);
   return files.map((file) => ({ file, text: readFileSync(file, 'utf8') }));

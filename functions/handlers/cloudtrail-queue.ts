@@ -1,19 +1,19 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { loadSuppressions } from '../config/load-suppressions.js';
 import { loadRuntimeConfig } from '../config/runtime-config.js';
 import { canaryRuleOf, splitCanary } from '../core/canary.js';
+import { once } from '../core/once.js';
 import { RuleSetError } from '../core/sigma/errors.js';
 import type { CompiledRule } from '../core/sigma/rule-set.js';
-import { loadRules } from '../load-rules.js';
-import { type Notifier, SnsNotifier } from '../notifier/sns-notifier.js';
+import { deferred } from '../deferred.js';
+import { loadRulePack } from '../load-rule-pack.js';
+import type { Notifier } from '../notifier/sns-notifier.js';
 import { decodeQueueBody, type PipelineOptions, runPipeline, type Telemetry } from '../pipeline.js';
-import { type CheckpointStore, DynamoDbCheckpointStore } from '../stores/checkpoint-store.js';
-import { type DedupStore, DynamoDbDedupStore } from '../stores/dedup-store.js';
+import type { CheckpointStore } from '../stores/checkpoint-port.js';
+import type { DedupStore } from '../stores/dedup-store.js';
 import { recordCanaryArrivals } from '../tamper-evidence/canary-arrival.js';
 
 type QueueHandlerDeps = Omit<PipelineOptions, 'channel'> & {
@@ -85,31 +85,42 @@ const createQueueHandler = (deps: QueueHandlerDeps): QueueHandler => {
   };
 };
 
-/** Wiring from the environment, once per cold start: bad rules or config fail the init and the messages wait. */
-const createDefaultHandler = (): QueueHandler => {
+/**
+ * Wiring from the environment, once per cold start: bad rules or config fail the init and the messages wait. Rules come
+ * from the asset's rule pack (the YAML parser loads only without one); the AWS SDK clients load on the first claim,
+ * publish or checkpoint (detector-ports.ts), not before a quiet batch.
+ */
+const createDefaultHandler = async (): Promise<QueueHandler> => {
   const config = loadRuntimeConfig();
-  const { ruleSet, errors } = loadRules([config.rulesDir]);
+  const { ruleSet, errors } =
+    loadRulePack(config.rulesDir) ?? (await import('../load-rules.js')).loadRules([config.rulesDir]);
   if (errors.length > 0) throw new RuleSetError(errors);
-  const timing = { ttlSeconds: config.dedupTtlSeconds, staleAfterSeconds: config.claimStaleSeconds };
-  const dynamodb = new DynamoDBClient({});
+  // One DynamoDB and one SNS client for every port; a failed dynamic import stays failed in Node's module map anyway.
+  const aws = once(async () => (await import('../detector-ports.js')).detectorPorts(config));
   return createQueueHandler({
     ruleSet,
     suppressions: loadSuppressions(config.suppressionsFile),
-    dedup: new DynamoDbDedupStore(dynamodb, config.stateTable, timing),
-    canary: { rule: canaryRuleOf(ruleSet), checkpoints: new DynamoDbCheckpointStore(dynamodb, config.stateTable) },
-    notifier: new SnsNotifier(new SNSClient({}), config.topicArn),
+    dedup: deferred(async () => (await aws()).dedup, { claim: true, confirm: true, release: true }),
+    canary: {
+      rule: canaryRuleOf(ruleSet),
+      checkpoints: deferred(async () => (await aws()).checkpoints, { read: true, advance: true }),
+    },
+    notifier: deferred(async () => (await aws()).notifier, { publish: true }),
     clock: () => new Date(),
     logger,
     metrics,
   });
 };
 
-let defaultHandler: QueueHandler | undefined;
+let defaultHandler: Promise<QueueHandler> | undefined;
 
-/** The Lambda entry point (`handler`), wired from the environment on first use. */
+/** The Lambda entry point (`handler`), wired from the environment on first use; a failed wiring is retried. */
 const handler: QueueHandler = async (event, context) => {
-  defaultHandler ??= createDefaultHandler();
-  return defaultHandler(event, context);
+  defaultHandler ??= createDefaultHandler().catch((error: unknown) => {
+    defaultHandler = undefined;
+    throw error;
+  });
+  return (await defaultHandler)(event, context);
 };
 
 export { createQueueHandler, handler, type QueueHandler, type QueueHandlerDeps };

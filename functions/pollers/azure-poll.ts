@@ -12,7 +12,7 @@ import {
   spanOf,
 } from '../core/sources/azure/poll-query.js';
 import { type PipelineOptions, type PipelinePorts, runPipeline, type Telemetry } from '../pipeline.js';
-import { type Checkpoint, CheckpointConflictError, type CheckpointStore } from '../stores/checkpoint-store.js';
+import { type Checkpoint, CheckpointConflictError, type CheckpointStore } from '../stores/checkpoint-port.js';
 import { deadLettersOf, overlapState, readWindowRows, seenFromState } from './azure-window-rows.js';
 
 type PollTelemetry = Telemetry & {

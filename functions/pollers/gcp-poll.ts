@@ -14,7 +14,7 @@ import {
   nextWindow,
   type PollTiming,
 } from '../core/sources/gcp/poll-window.js';
-import { type Checkpoint, CheckpointConflictError, type CheckpointStore } from '../stores/checkpoint-store.js';
+import { type Checkpoint, CheckpointConflictError, type CheckpointStore } from '../stores/checkpoint-port.js';
 import {
   emptyCounts,
   readWindow,

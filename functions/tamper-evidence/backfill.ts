@@ -5,7 +5,7 @@ import { splitCanary } from '../core/canary.js';
 import { eventsFromValue } from '../core/formats/read-input.js';
 import type { CompiledRule } from '../core/sigma/rule-set.js';
 import { type PipelineOptions, type PipelinePorts, runPipeline } from '../pipeline.js';
-import { type Checkpoint, CheckpointConflictError, type CheckpointStore } from '../stores/checkpoint-store.js';
+import { type Checkpoint, CheckpointConflictError, type CheckpointStore } from '../stores/checkpoint-port.js';
 
 type BackfillSettings = {
   readonly overlapMs: number;

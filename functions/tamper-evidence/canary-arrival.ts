@@ -1,5 +1,5 @@
 import type { AuditEvent } from '../core/audit-event.js';
-import { CheckpointConflictError, type CheckpointStore } from '../stores/checkpoint-store.js';
+import { CheckpointConflictError, type CheckpointStore } from '../stores/checkpoint-port.js';
 
 type ArrivalPorts = {
   readonly checkpoints: CheckpointStore;

@@ -3,7 +3,7 @@ import { type CanaryVerdict, judgeCanary, nextCanaryState, parseCanaryState } fr
 import { healthFinding, hourBucket } from '../core/findings/health.js';
 import type { Finding } from '../core/findings/types.js';
 import type { PipelinePorts } from '../pipeline.js';
-import { CheckpointConflictError, type CheckpointStore } from '../stores/checkpoint-store.js';
+import { CheckpointConflictError, type CheckpointStore } from '../stores/checkpoint-port.js';
 import { arrivalKey } from './canary-arrival.js';
 import { publishHealthFindings } from './health-publish.js';
 

@@ -1,8 +1,7 @@
 import { Duration, Stack, Tags } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
@@ -40,7 +39,7 @@ const heartbeatPeriods = (maxDelaySeconds: number, rateMinutes: number): number 
  * `Heartbeat` alarm per region that treats missing data as breaching, so it fires even when every function is dead.
  */
 class Canary extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: LambdaFunction;
   readonly parameter: StringParameter;
   readonly run: ScheduledRun;
   readonly heartbeatAlarms: readonly Alarm[];

@@ -1,6 +1,6 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
@@ -31,7 +31,7 @@ const timeout = Duration.seconds(50);
  * google-auth-library (the auth `@google-cloud/logging` builds), never google-gax or gRPC (docs/gcp.md §6).
  */
 class GcpPoller extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: LambdaFunction;
   readonly deadLetterQueue: Queue;
   readonly schedule: Schedule;
   /** The secret holding the credential configuration, when the stack created it or was given its ARN. */

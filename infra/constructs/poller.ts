@@ -2,9 +2,8 @@ import { join } from 'node:path';
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, type IAlarmAction, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { type CfnRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import type { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -46,7 +45,7 @@ type PollerFunctionOptions = {
 type PollerScheduleOptions = {
   readonly stage: string;
   readonly provider: PollerProvider;
-  readonly fn: NodejsFunction;
+  readonly fn: LambdaFunction;
   readonly deadLetterQueue: Queue;
   readonly pollMinutes: number;
   /** How long a run may wait to be delivered, by the schedule or as an async invoke. */
@@ -84,7 +83,7 @@ const pollerDeadLetterQueue = (scope: Construct, stage: string, provider: Poller
     retentionPeriod: Duration.days(14),
   });
 
-const pollerFunction = (scope: Construct, props: PollerProps, options: PollerFunctionOptions): NodejsFunction => {
+const pollerFunction = (scope: Construct, props: PollerProps, options: PollerFunctionOptions): LambdaFunction => {
   const { stage } = props;
   const { fn } = new DetectorFunction(scope, 'Poller', {
     stage,

@@ -2,8 +2,7 @@ import { Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { CfnFunction, Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { AwsDeployConfig } from '../aws-config.js';
@@ -53,7 +52,7 @@ const timeoutFor = (rateMinutes: number): Duration => Duration.seconds(Math.min(
  * ≥ 1 per region, and the watchdog silent (no `TrailUnhealthy` datapoint) for three runs.
  */
 class TrailWatchdog extends Construct {
-  readonly fn: NodejsFunction;
+  readonly fn: LambdaFunction;
   readonly run: ScheduledRun;
   readonly unhealthyAlarms: readonly Alarm[];
   readonly silentAlarm: Alarm;

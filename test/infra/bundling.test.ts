@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { readRuleSources } from '../../functions/load-rules.js';
+import { buildHandler } from '../../infra/constructs/handler-asset.js';
 import { stackFactory } from './stack-factory.js';
 
 const listFiles = (dir: string, prefix = ''): string[] =>
@@ -61,5 +63,25 @@ describe('DetectorStack bundling', () => {
     expect(load.stderr).toBe('');
     expect(load.status).toBe(0);
     expect(existsSync(join(assetDir, 'node_modules'))).toBe(false);
+  });
+
+  it('keeps the AWS SDK and the YAML parser out of the code a detector cold start loads', () => {
+    // Prepare
+    const out = mkdtempSync(join(tmpdir(), 'tw-handler-'));
+    const projectRoot = resolve(import.meta.dirname, '../..');
+    try {
+      // Act
+      const files = buildHandler(projectRoot, 'functions/handlers/cloudtrail-queue.ts', out);
+      // Assess
+      const initial = files.filter((file) => file.initial).flatMap((file) => file.sources);
+      const later = files.filter((file) => !file.initial).flatMap((file) => file.sources);
+      expect(files[0]).toMatchObject({ path: 'index.mjs', initial: true });
+      expect(initial).toContain('functions/core/sigma/build-rule-set.ts');
+      expect(initial.filter((source) => /node_modules\/(@aws-sdk|@smithy|yaml)\//.test(source))).toEqual([]);
+      expect(later).toEqual(expect.arrayContaining(['functions/detector-ports.ts', 'node_modules/yaml/dist/index.js']));
+      expect(later.some((source) => source.startsWith('node_modules/@aws-sdk/client-sns/'))).toBe(true);
+    } finally {
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 });

@@ -3,9 +3,9 @@ import { type ConditionNode, compileCondition, identifiersOf } from './condition
 import { compileDetection, type Selection } from './detection.js';
 import { RuleError } from './errors.js';
 import type { Locate, Test } from './matchers.js';
-import { entryOf, parseRuleYaml, type YamlMap } from './parse-yaml.js';
 import { type RuleMeta, readRuleMeta } from './rule-metadata.js';
 import type { FieldSource } from './types.js';
+import { entryOf, type YamlMap } from './yaml-tree.js';
 
 /**
  * A rule file's content and name (the name appears in every error). `parsed`: its YAML already parsed, when it comes
@@ -34,7 +34,11 @@ type CompileOutcome =
   | { readonly kind: 'skipped'; readonly reason: string }
   | { readonly kind: 'error'; readonly errors: readonly RuleError[] };
 
-type CompileOptions = { readonly strict: boolean };
+/** Text → tree of one rule file, throwing a {@link RuleError} (parse-yaml.ts). */
+type ParseRule = (text: string, file: string) => YamlMap;
+
+/** `parse`: for sources without a tree; none given (the rule-pack path, no YAML parser loaded) makes them errors. */
+type CompileOptions = { readonly strict: boolean; readonly parse?: ParseRule };
 
 const logsources: readonly { product: string; service: string; provider: Provider }[] = [
   { product: 'aws', service: 'cloudtrail', provider: 'aws' },
@@ -75,7 +79,15 @@ const buildTest = (
 const compileRule = (source: RuleSource, options: CompileOptions): CompileOutcome => {
   let root: YamlMap;
   try {
-    root = source.parsed ?? parseRuleYaml(source.text, source.file);
+    if (source.parsed !== undefined) root = source.parsed;
+    else if (options.parse !== undefined) root = options.parse(source.text, source.file);
+    else
+      return {
+        kind: 'error',
+        errors: [
+          new RuleError('rule not parsed and no YAML parser given', { file: source.file, line: 1, col: 1, path: [] }),
+        ],
+      };
   } catch (error) {
     if (error instanceof RuleError) return { kind: 'error', errors: [error] };
     throw error;
@@ -113,6 +125,7 @@ export {
   type CompileOptions,
   type CompileOutcome,
   compileRule,
+  type ParseRule,
   providerOf,
   type RuleSource,
 };

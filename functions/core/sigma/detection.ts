@@ -1,7 +1,7 @@
 import { ConditionError, type ConditionNode, parseCondition } from './condition.js';
 import { RuleError } from './errors.js';
 import { type CompiledItem, compileItem, type Locate, type Test } from './matchers.js';
-import type { YamlMap, YamlNode, YamlScalar } from './parse-yaml.js';
+import type { YamlMap, YamlNode, YamlScalar } from './yaml-tree.js';
 
 /** A selection's structure, kept for the index's static pass: items AND-ed, list elements OR-ed. */
 type SelectionShape =

@@ -1,9 +1,9 @@
 import { RuleError } from './errors.js';
 import { textOf } from './event-text.js';
 import type { ItemPlan } from './modifiers.js';
-import type { YamlScalar } from './parse-yaml.js';
 import type { TextTest } from './text-match.js';
 import type { FieldSource, FieldTexts, RuleLocation } from './types.js';
+import type { YamlScalar } from './yaml-tree.js';
 
 /** What every matcher shares: the compiled shapes, text access with its fallback, and the OR / all / neq loop. */
 

@@ -1,6 +1,6 @@
 import { RuleError } from './errors.js';
-import { entryOf, type YamlMap, type YamlNode } from './parse-yaml.js';
 import type { RuleLevel, RuleLocation } from './types.js';
+import { entryOf, type YamlMap, type YamlNode } from './yaml-tree.js';
 
 /** Typed readers for rule metadata values: each throws a {@link RuleError} at the offending node. */
 

@@ -1,30 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
 import { RuleError } from './errors.js';
 import type { RuleLocation } from './types.js';
-
-/** A YAML scalar with its place. `source` is the text as written (numbers keep it: `1.50`, `0x17`). */
-type YamlScalar = {
-  readonly kind: 'scalar';
-  readonly value: string | number | boolean | null;
-  readonly source: string;
-  readonly quoted: boolean;
-  readonly line: number;
-  readonly col: number;
-};
-type YamlEntry = { readonly key: string; readonly line: number; readonly col: number; readonly value: YamlNode };
-type YamlMap = {
-  readonly kind: 'map';
-  readonly entries: readonly YamlEntry[];
-  readonly line: number;
-  readonly col: number;
-};
-type YamlSeq = {
-  readonly kind: 'seq';
-  readonly items: readonly YamlNode[];
-  readonly line: number;
-  readonly col: number;
-};
-type YamlNode = YamlScalar | YamlMap | YamlSeq;
+import type { YamlEntry, YamlMap, YamlNode } from './yaml-tree.js';
 
 type Context = { readonly file: string; readonly lines: LineCounter };
 
@@ -110,7 +87,4 @@ const parseRuleYaml = (text: string, file: string): YamlMap => {
   return root;
 };
 
-/** The entry of `key` in a map, if any. */
-const entryOf = (map: YamlMap, key: string): YamlEntry | undefined => map.entries.find((entry) => entry.key === key);
-
-export { entryOf, parseRuleYaml, type YamlEntry, type YamlMap, type YamlNode, type YamlScalar, type YamlSeq };
+export { parseRuleYaml };

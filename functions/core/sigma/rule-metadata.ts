@@ -18,8 +18,8 @@ import {
   texts,
   uuidV4,
 } from './metadata-readers.js';
-import { entryOf, type YamlMap, type YamlNode } from './parse-yaml.js';
 import type { RuleLevel } from './types.js';
+import { entryOf, type YamlMap, type YamlNode } from './yaml-tree.js';
 
 /** `strict`: the checks for tamperwatch's own rules (DESIGN §6): UUID v4, `name` = file stem, every required key. */
 type MetadataOptions = { readonly file: string; readonly text: string; readonly strict: boolean };

@@ -1,40 +1,17 @@
-import { parseRuleYaml, type YamlMap } from './parse-yaml.js';
-import type { RuleSource } from './rule-set.js';
+import type { RuleSource } from './build-rule-set.js';
+import type { YamlMap } from './yaml-tree.js';
 
 /**
  * A rule pack: rule files with their YAML parsed ahead of time (at synth, into the Lambda asset), so a cold start reads
  * one JSON document instead of parsing YAML. The `yaml` library was two thirds of compiling the AWS rules in a fresh
- * process (test/bench cold-start profile). Files keep their text (the rule version hashes it; errors quote it); a file
+ * process (test/bench cold-start profile); this module, the pack's reader, does not load the parser (pack-rules.ts
+ * writes packs). Files keep their text (the rule version hashes it; errors quote it); a file
  * whose YAML does not parse is packed without a tree and fails at load exactly as it would from disk.
  */
 type PackedRule = { readonly file: string; readonly text: string; readonly parsed?: YamlMap };
 type RulePack = { readonly format: typeof packFormat; readonly rules: readonly PackedRule[] };
 
 const packFormat = 'tamperwatch.rule-pack/v1';
-
-const parsedOf = (source: RuleSource): YamlMap | undefined => {
-  try {
-    return parseRuleYaml(source.text, source.file);
-  } catch {
-    return undefined;
-  }
-};
-
-/**
- * Rule sources (file names as they should read at load, e.g. relative to the pack) → the pack's JSON text.
- *
- * @example
- * writeFileSync('asset/rules/aws/rules.pack.json', packRules(sources));
- */
-const packRules = (sources: readonly RuleSource[]): string => {
-  const rules = sources.map((source): PackedRule => {
-    const parsed = parsedOf(source);
-    return parsed === undefined
-      ? { file: source.file, text: source.text }
-      : { file: source.file, text: source.text, parsed };
-  });
-  return JSON.stringify({ format: packFormat, rules } satisfies RulePack);
-};
 
 const isPackedRule = (value: unknown): value is PackedRule =>
   typeof value === 'object' &&
@@ -51,4 +28,4 @@ const unpackRules = (text: string): RuleSource[] => {
   return [...pack.rules];
 };
 
-export { packFormat, packRules, unpackRules };
+export { type PackedRule, packFormat, type RulePack, unpackRules };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RuleError } from '../../../../functions/core/sigma/errors.js';
-import { entryOf, parseRuleYaml, type YamlNode } from '../../../../functions/core/sigma/parse-yaml.js';
+import { parseRuleYaml } from '../../../../functions/core/sigma/parse-yaml.js';
+import { entryOf, type YamlNode } from '../../../../functions/core/sigma/yaml-tree.js';
 
 describe('parseRuleYaml()', () => {
   it('keeps line and column of every node', () => {

@@ -4,8 +4,11 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../../functions/core/audit-event.js';
 import { eventsFromValue } from '../../../../functions/core/formats/read-input.js';
-import { packRules, unpackRules } from '../../../../functions/core/sigma/rule-pack.js';
+import { buildRuleSet } from '../../../../functions/core/sigma/build-rule-set.js';
+import { packRules } from '../../../../functions/core/sigma/pack-rules.js';
+import { unpackRules } from '../../../../functions/core/sigma/rule-pack.js';
 import { compileRules, type LoadResult, type RuleSource } from '../../../../functions/core/sigma/rule-set.js';
+import { loadRulePack } from '../../../../functions/load-rule-pack.js';
 import { loadRules, readRuleSources, rulePackFile, rulePackOf } from '../../../../functions/load-rules.js';
 import { differentialInputs, root } from '../differential-inputs.js';
 
@@ -85,6 +88,45 @@ describe('Rule pack: compiling from the pack vs from YAML', () => {
     // Assess
     expect(fromPack.rules.length).toBeGreaterThan(50);
     expect(fromPack).toEqual(fromYaml);
+  });
+
+  it('compiles a pack without the YAML parser (loadRulePack) exactly as loadRules does', () => {
+    // Prepare
+    cpSync(join(root, 'rules/aws'), join(dir, 'aws-lean'), { recursive: true });
+    writeFileSync(join(dir, 'aws-lean', rulePackFile), rulePackOf(join(dir, 'aws-lean')));
+    const fromYaml = observe(loadRules([join(dir, 'aws-lean')], { strict: true }));
+    // Act
+    const fromPack = loadRulePack(join(dir, 'aws-lean'), { strict: true });
+    // Assess
+    expect(fromPack).toBeDefined();
+    expect(observe(fromPack as LoadResult)).toEqual(fromYaml);
+  });
+
+  it('leaves a directory without a pack, or a pack with an unparsed file, to loadRules', () => {
+    // Prepare
+    cpSync(join(root, 'rules/gcp'), join(dir, 'gcp-no-pack'), { recursive: true });
+    const withBroken = join(dir, 'with-broken');
+    cpSync(join(root, 'rules/azure'), withBroken, { recursive: true });
+    writeFileSync(join(withBroken, 'broken.yml'), 'title: a\n---\ntitle: b\n');
+    writeFileSync(join(withBroken, rulePackFile), rulePackOf(withBroken));
+    // Act
+    const noPack = loadRulePack(join(dir, 'gcp-no-pack'));
+    const unparsed = loadRulePack(withBroken);
+    const fallback = loadRules([withBroken]);
+    // Assess
+    expect(noPack).toBeUndefined();
+    expect(unparsed).toBeUndefined();
+    expect(fallback.errors.map((error) => error.message)).toEqual([
+      expect.stringMatching(/broken\.yml.*multi-document files/),
+    ]);
+  });
+
+  it('reports a source with neither a tree nor a parser as a rule error, never throws', () => {
+    // Act
+    const result = buildRuleSet([{ file: 'rules/x.yml', text: 'title: x\n' }]);
+    // Assess
+    expect(result.ruleSet.rules).toEqual([]);
+    expect(result.errors.map((error) => error.message)).toEqual([expect.stringMatching(/rules\/x\.yml.*not parsed/)]);
   });
 
   it('refuses a file that is no rule pack', () => {
