@@ -10,7 +10,7 @@ import { azurePollerFields } from '../functions/config/azure-config.js';
  */
 const azureDeployConfig = z
   .strictObject({
-    ...azurePollerFields,
+    ...azurePollerFields(),
     enabled: z.boolean().default(true),
     /** EventBridge Scheduler rate: `N minute(s)`, 1–15. */
     pollRate: z

@@ -68,7 +68,7 @@ const deployConfig = z.strictObject({
       sqsSubscribers: z.array(sqsSubscriber).default([]),
     })
     .default({ emails: [], https: [], sqsSubscribers: [] }),
-  suppressions: z.array(suppressionSchema).default([]),
+  suppressions: z.array(suppressionSchema()).default([]),
   // Sections read by the pollers, watchdog and forwarder stacks (DESIGN §7); accepted here so one context object serves all.
   homeRegion: z.string().optional(),
   regions: z.array(z.string()).optional(),
@@ -110,7 +110,7 @@ const suppressionProblems = (raw: unknown, now: Date): string[] => {
   const latest = now.getTime() + maxSuppressionDays * 86_400_000;
   const seen = new Set<string>();
   return entries.flatMap((candidate, index) => {
-    const parsed = suppressionSchema.safeParse(candidate);
+    const parsed = suppressionSchema().safeParse(candidate);
     if (!parsed.success) return [];
     const entry = parsed.data;
     const problems: string[] = [];

@@ -11,11 +11,11 @@ import { resourceNameProblems } from '../functions/core/sources/gcp/poll-window.
  */
 const gcpDeployConfig = z
   .strictObject({
-    ...gcpPollerFields,
-    resourceNames: gcpPollerFields.resourceNames.superRefine((names, context) => {
+    ...gcpPollerFields(),
+    resourceNames: gcpPollerFields().resourceNames.superRefine((names, context) => {
       for (const message of resourceNameProblems(names)) context.addIssue({ code: 'custom', message });
     }),
-    credential: credentialSource.optional(),
+    credential: credentialSource().optional(),
     enabled: z.boolean().default(true),
     /** The organization whose sinks the watchdog checks (DESIGN §9.1); the poller itself reads `resourceNames`. */
     organization: z

@@ -1,17 +1,23 @@
 import * as z from 'zod';
+import { once } from '../core/once.js';
 import { type AzurePollerSettings, azurePollerSettings } from './azure-config.js';
 import { type GcpPollerSettings, gcpPollerSettings } from './gcp-config.js';
 
-/** Variables the stack sets (DESIGN §7); the construct that grants access to a resource also names it here. */
-const runtimeEnv = z.object({
-  TW_STAGE: z.string().min(1),
-  TW_TOPIC_ARN: z.string().startsWith('arn:', 'an SNS topic ARN'),
-  TW_STATE_TABLE: z.string().min(1),
-  TW_RULES_DIR: z.string().min(1),
-  TW_SUPPRESSIONS_FILE: z.string().min(1).optional(),
-  TW_DEDUP_TTL_HOURS: z.coerce.number().int().positive().max(8_760).default(168),
-  TW_CLAIM_STALE_SECONDS: z.coerce.number().int().positive().default(60),
-});
+/**
+ * Variables the stack sets (DESIGN §7); the construct that grants access to a resource also names it here. Built on
+ * first use, not at import: schema construction is most of this module's share of a cold start.
+ */
+const runtimeEnv = once(() =>
+  z.object({
+    TW_STAGE: z.string().min(1),
+    TW_TOPIC_ARN: z.string().startsWith('arn:', 'an SNS topic ARN'),
+    TW_STATE_TABLE: z.string().min(1),
+    TW_RULES_DIR: z.string().min(1),
+    TW_SUPPRESSIONS_FILE: z.string().min(1).optional(),
+    TW_DEDUP_TTL_HOURS: z.coerce.number().int().positive().max(8_760).default(168),
+    TW_CLAIM_STALE_SECONDS: z.coerce.number().int().positive().default(60),
+  }),
+);
 
 /** The parsed runtime configuration, passed down as an argument; nothing else reads the environment. */
 type RuntimeConfig = {
@@ -38,7 +44,7 @@ class RuntimeConfigError extends Error {
  * const config = loadRuntimeConfig(); // throws RuntimeConfigError naming each bad variable
  */
 const loadRuntimeConfig = (env: Readonly<Record<string, string | undefined>> = process.env): RuntimeConfig => {
-  const parsed = runtimeEnv.safeParse(env);
+  const parsed = runtimeEnv().safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new RuntimeConfigError(`invalid runtime configuration:\n  ${problems.join('\n  ')}`, { cause: parsed.error });
@@ -70,7 +76,7 @@ const loadAzurePollerSettings = (
   } catch (error) {
     throw new RuntimeConfigError('TW_AZURE_CONFIG: missing or not JSON', { cause: error });
   }
-  const parsed = azurePollerSettings.safeParse(raw);
+  const parsed = azurePollerSettings().safeParse(raw);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `TW_AZURE_CONFIG.${issue.path.join('.')}: ${issue.message}`);
   throw new RuntimeConfigError(`invalid runtime configuration:\n  ${problems.join('\n  ')}`, { cause: parsed.error });
@@ -89,7 +95,7 @@ const loadGcpPollerSettings = (env: Readonly<Record<string, string | undefined>>
   } catch (error) {
     throw new RuntimeConfigError('TW_GCP_CONFIG: missing or not JSON', { cause: error });
   }
-  const parsed = gcpPollerSettings.safeParse(raw);
+  const parsed = gcpPollerSettings().safeParse(raw);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `TW_GCP_CONFIG.${issue.path.join('.')}: ${issue.message}`);
   throw new RuntimeConfigError(`invalid runtime configuration:\n  ${problems.join('\n  ')}`, { cause: parsed.error });

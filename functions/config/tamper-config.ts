@@ -1,27 +1,34 @@
 import * as z from 'zod';
+import { once } from '../core/once.js';
 import { RuntimeConfigError } from './runtime-config.js';
 
+// Schemas are built on first use, not at import: constructing them is a measurable part of a Lambda cold start.
+
 /** `TW_REGIONS`: the regions the watchdog and the canary watch, comma-separated (the stack's region by default). */
-const regionList = z
-  .string()
-  .min(1)
-  .transform((text) => [...new Set(text.split(',').map((region) => region.trim()))].filter((r) => r !== ''))
-  .pipe(z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1')).min(1));
+const regionList = once(() =>
+  z
+    .string()
+    .min(1)
+    .transform((text) => [...new Set(text.split(',').map((region) => region.trim()))].filter((r) => r !== ''))
+    .pipe(z.array(z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as eu-west-1')).min(1)),
+);
 
 /** The watchdog's settings, non-secret JSON in `TW_WATCHDOG_CONFIG` set by infra/constructs/trail-watchdog.ts. */
-const watchdogSettings = z.strictObject({
-  routineNames: z.array(z.string().regex(/^[A-Za-z0-9]+$/)).max(20),
-  overlapMinutes: z.number().int().min(0).max(120).default(15),
-  initialLookbackMinutes: z.number().int().min(5).max(1_440).default(60),
-  settleSeconds: z.number().int().min(0).max(900).default(120),
-  maxDeliveryAgeMinutes: z.number().int().min(5).max(1_440).default(30),
-  /** tamperwatch's own KMS keys, whose state the watchdog checks every run (the stack grants DescribeKey on these). */
-  keyArns: z
-    .array(z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'a KMS key ARN'))
-    .max(10)
-    .default([]),
-});
-type WatchdogRuntimeSettings = z.output<typeof watchdogSettings> & { readonly regions: readonly string[] };
+const watchdogSettings = once(() =>
+  z.strictObject({
+    routineNames: z.array(z.string().regex(/^[A-Za-z0-9]+$/)).max(20),
+    overlapMinutes: z.number().int().min(0).max(120).default(15),
+    initialLookbackMinutes: z.number().int().min(5).max(1_440).default(60),
+    settleSeconds: z.number().int().min(0).max(900).default(120),
+    maxDeliveryAgeMinutes: z.number().int().min(5).max(1_440).default(30),
+    /** tamperwatch's own KMS keys, whose state the watchdog checks every run (the stack grants DescribeKey on these). */
+    keyArns: z
+      .array(z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/, 'a KMS key ARN'))
+      .max(10)
+      .default([]),
+  }),
+);
+type WatchdogRuntimeSettings = z.output<ReturnType<typeof watchdogSettings>> & { readonly regions: readonly string[] };
 
 type CanaryRuntimeSettings = {
   readonly regions: readonly string[];
@@ -30,12 +37,14 @@ type CanaryRuntimeSettings = {
   readonly tags: Readonly<Record<string, string>>;
 };
 
-const canaryEnv = z.object({
-  TW_REGIONS: regionList,
-  TW_STAGE: z.string().min(1),
-  TW_CANARY_PARAMETER: z.string().regex(/^[A-Za-z0-9_.\-/]{1,1011}$/, 'an SSM parameter name'),
-  TW_CANARY_MAX_DELAY: z.coerce.number().int().min(60).max(86_400).default(600),
-});
+const canaryEnv = once(() =>
+  z.object({
+    TW_REGIONS: regionList(),
+    TW_STAGE: z.string().min(1),
+    TW_CANARY_PARAMETER: z.string().regex(/^[A-Za-z0-9_.\-/]{1,1011}$/, 'an SSM parameter name'),
+    TW_CANARY_MAX_DELAY: z.coerce.number().int().min(60).max(86_400).default(600),
+  }),
+);
 
 const fail = (error: z.ZodError, prefix = ''): never => {
   const problems = error.issues.map((issue) => `${prefix}${issue.path.join('.')}: ${issue.message}`);
@@ -51,7 +60,7 @@ const fail = (error: z.ZodError, prefix = ''): never => {
 const loadWatchdogSettings = (
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): WatchdogRuntimeSettings => {
-  const regions = regionList.safeParse(env.TW_REGIONS ?? '');
+  const regions = regionList().safeParse(env.TW_REGIONS ?? '');
   if (!regions.success) fail(regions.error, 'TW_REGIONS');
   let raw: unknown;
   try {
@@ -59,7 +68,7 @@ const loadWatchdogSettings = (
   } catch (error) {
     throw new RuntimeConfigError('TW_WATCHDOG_CONFIG: missing or not JSON', { cause: error });
   }
-  const parsed = watchdogSettings.safeParse(raw);
+  const parsed = watchdogSettings().safeParse(raw);
   if (!parsed.success) return fail(parsed.error, 'TW_WATCHDOG_CONFIG.');
   return { ...parsed.data, regions: regions.data ?? [] };
 };
@@ -71,7 +80,7 @@ const loadWatchdogSettings = (
  * const canary = loadCanarySettings(); // { regions: ['eu-west-1'], parameterName: 'tamperwatch-prod-canary', … }
  */
 const loadCanarySettings = (env: Readonly<Record<string, string | undefined>> = process.env): CanaryRuntimeSettings => {
-  const parsed = canaryEnv.safeParse(env);
+  const parsed = canaryEnv().safeParse(env);
   if (!parsed.success) return fail(parsed.error);
   return {
     regions: parsed.data.TW_REGIONS,

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { AuditEvent } from './audit-event.js';
+import { once } from './once.js';
 import type { CompiledRule, RuleSet } from './sigma/rule-set.js';
 
 /**
@@ -39,19 +40,24 @@ const splitCanary = (
   return { canary, rest };
 };
 
-/** What the canary keeps between runs (checkpoint `canary-write#<account>/<region>`, in `state`). */
-const canaryState = z.object({
-  /** ISO times of recent writes, newest first. */
-  writes: z.array(z.string()).default([]),
-  /** Set while the canary is missing: the time of the first write that did not arrive. */
-  missingSince: z.string().optional(),
-});
-type CanaryState = z.output<typeof canaryState>;
+/**
+ * What the canary keeps between runs (checkpoint `canary-write#<account>/<region>`, in `state`); built on first use,
+ * not at import (cold start).
+ */
+const canaryState = once(() =>
+  z.object({
+    /** ISO times of recent writes, newest first. */
+    writes: z.array(z.string()).default([]),
+    /** Set while the canary is missing: the time of the first write that did not arrive. */
+    missingSince: z.string().optional(),
+  }),
+);
+type CanaryState = z.output<ReturnType<typeof canaryState>>;
 
 const parseCanaryState = (text: string | undefined): CanaryState => {
   if (text === undefined) return { writes: [] };
   try {
-    const parsed = canaryState.safeParse(JSON.parse(text));
+    const parsed = canaryState().safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : { writes: [] };
   } catch {
     return { writes: [] };

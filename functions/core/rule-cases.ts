@@ -3,6 +3,7 @@ import type { AuditEvent } from './audit-event.js';
 import { detect } from './detect.js';
 import type { Finding } from './findings/types.js';
 import { eventsFromValue, type InputItem } from './formats/read-input.js';
+import { once } from './once.js';
 import type { RuleSet } from './sigma/rule-set.js';
 
 /**
@@ -10,21 +11,26 @@ import type { RuleSet } from './sigma/rule-set.js';
  * finding and states whether the rule must fire. Pure: the caller reads `file` inputs and passes their items in.
  */
 
-const ruleCase = z
-  .strictObject({
-    name: z.string().min(1),
-    expect: z.enum(['match', 'no_match']),
-    input: z.unknown().optional(),
-    file: z.string().min(1).optional(),
-    record: z.number().int().min(0).optional(),
-    source: z.string().optional(),
-    finding: z.record(z.string(), z.unknown()).optional(),
-  })
-  .refine((c) => (c.input === undefined) !== (c.file === undefined), { message: 'needs exactly one of input or file' });
+// Built on first use, not at import: modules that share this one's imports should not pay for it at cold start.
+const ruleCase = once(() =>
+  z
+    .strictObject({
+      name: z.string().min(1),
+      expect: z.enum(['match', 'no_match']),
+      input: z.unknown().optional(),
+      file: z.string().min(1).optional(),
+      record: z.number().int().min(0).optional(),
+      source: z.string().optional(),
+      finding: z.record(z.string(), z.unknown()).optional(),
+    })
+    .refine((c) => (c.input === undefined) !== (c.file === undefined), {
+      message: 'needs exactly one of input or file',
+    }),
+);
 
-const casesFile = z.strictObject({ cases: z.array(ruleCase) });
+const casesFile = once(() => z.strictObject({ cases: z.array(ruleCase()) }));
 
-type RuleCase = z.infer<typeof ruleCase>;
+type RuleCase = z.infer<ReturnType<typeof ruleCase>>;
 
 type CaseResult = {
   readonly name: string;
@@ -46,7 +52,7 @@ const parseRuleCases = (text: string, file: string): { cases: RuleCase[]; proble
   } catch (error) {
     return { cases: [], problems: [`${file}: invalid JSON: ${(error as Error).message}`] };
   }
-  const parsed = casesFile.safeParse(value);
+  const parsed = casesFile().safeParse(value);
   if (parsed.success) return { cases: parsed.data.cases, problems: [] };
   return {
     cases: [],

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { Finding } from './findings/types.js';
+import { once } from './once.js';
 
 /**
  * One reviewed suppression (DESIGN §5.5): every matcher given must hold (AND); at least one matcher is required.
@@ -7,34 +8,43 @@ import type { Finding } from './findings/types.js';
  * character); `operation` and `provider` compare case-insensitively. `expires` is an ISO date (the entry suppresses
  * through the end of that day, UTC) or a full ISO timestamp (it suppresses until that instant).
  */
-const suppressionMatch = z
-  .strictObject({
-    rule: z.string().min(1).optional(),
-    provider: z.enum(['aws', 'gcp', 'azure']).optional(),
-    account: z.string().min(1).optional(),
-    actor: z.string().min(1).optional(),
-    resource: z.string().min(1).optional(),
-    operation: z.string().min(1).optional(),
-  })
-  .refine((match) => Object.values(match).some((value) => value !== undefined), {
-    message: 'needs at least one of rule, provider, account, actor, resource, operation',
-  });
+const suppressionMatch = () =>
+  z
+    .strictObject({
+      rule: z.string().min(1).optional(),
+      provider: z.enum(['aws', 'gcp', 'azure']).optional(),
+      account: z.string().min(1).optional(),
+      actor: z.string().min(1).optional(),
+      resource: z.string().min(1).optional(),
+      operation: z.string().min(1).optional(),
+    })
+    .refine((match) => Object.values(match).some((value) => value !== undefined), {
+      message: 'needs at least one of rule, provider, account, actor, resource, operation',
+    });
 
 const isoDate = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
-const suppressionSchema = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, . _ - (at most 64)'),
-  match: suppressionMatch,
-  owner: z.string().trim().min(1, 'owner is required'),
-  reason: z.string().trim().min(1, 'reason is required'),
-  ticket: z.string().min(1).optional(),
-  expires: z
-    .string()
-    .regex(isoDate, 'an ISO date (2027-01-31) or timestamp (2027-01-31T12:00:00Z)')
-    .refine((text) => !Number.isNaN(Date.parse(text)), 'not a valid date'),
-});
+/**
+ * The schema of one suppression entry, built on first use (not at import, which would lengthen every cold start).
+ *
+ * @example
+ * const parsed = suppressionSchema().safeParse(entry);
+ */
+const suppressionSchema = once(() =>
+  z.strictObject({
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, . _ - (at most 64)'),
+    match: suppressionMatch(),
+    owner: z.string().trim().min(1, 'owner is required'),
+    reason: z.string().trim().min(1, 'reason is required'),
+    ticket: z.string().min(1).optional(),
+    expires: z
+      .string()
+      .regex(isoDate, 'an ISO date (2027-01-31) or timestamp (2027-01-31T12:00:00Z)')
+      .refine((text) => !Number.isNaN(Date.parse(text)), 'not a valid date'),
+  }),
+);
 
-type Suppression = z.infer<typeof suppressionSchema>;
+type Suppression = z.infer<ReturnType<typeof suppressionSchema>>;
 
 type SuppressionVerdict = {
   /** The first live entry that matches; the finding is counted, claimed and not published. */

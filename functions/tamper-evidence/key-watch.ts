@@ -3,8 +3,9 @@ import type { KeyReader } from '../clients/kms.js';
 import { healthFinding, hourBucket } from '../core/findings/health.js';
 import type { Finding } from '../core/findings/types.js';
 import { type KeyHealth, type KeySnapshot, keyHealth } from '../core/key-health.js';
+import { once } from '../core/once.js';
 import type { PipelinePorts } from '../pipeline.js';
-import { CheckpointConflictError, type CheckpointStore } from '../stores/checkpoint-store.js';
+import { CheckpointConflictError, type CheckpointStore } from '../stores/checkpoint-port.js';
 import { publishHealthFindings } from './health-publish.js';
 
 type KeyWatchSettings = {
@@ -28,22 +29,24 @@ type KeyReport = {
   readonly error?: string;
 };
 
-/** The watchdog's memory per key (checkpoint `key-health#<key ARN>`, in `state`). */
-const keyState = z.object({
-  state: z.enum(['enabled', 'impaired']),
-  /** While impaired: the problem code and since when (ISO). */
-  code: z.string().optional(),
-  since: z.string().optional(),
-  checkedAt: z.string(),
-});
-type KeyState = z.output<typeof keyState>;
+/** The watchdog's memory per key (checkpoint `key-health#<key ARN>`, in `state`); built on first use (cold start). */
+const keyState = once(() =>
+  z.object({
+    state: z.enum(['enabled', 'impaired']),
+    /** While impaired: the problem code and since when (ISO). */
+    code: z.string().optional(),
+    since: z.string().optional(),
+    checkedAt: z.string(),
+  }),
+);
+type KeyState = z.output<ReturnType<typeof keyState>>;
 
 const stateKey = (arn: string) => ({ provider: 'key-health', resource: arn });
 
 const parseState = (text: string | undefined): KeyState | undefined => {
   if (text === undefined) return undefined;
   try {
-    const parsed = keyState.safeParse(JSON.parse(text));
+    const parsed = keyState().safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

@@ -2,10 +2,11 @@ import * as z from 'zod';
 import type { EventLookup, TrailReader } from '../clients/cloudtrail.js';
 import { healthFinding, hourBucket } from '../core/findings/health.js';
 import type { Finding, Severity } from '../core/findings/types.js';
+import { once } from '../core/once.js';
 import type { CompiledRule } from '../core/sigma/rule-set.js';
 import { type RegionHealth, regionHealth, type TrailSnapshot } from '../core/trail-health.js';
 import type { PipelineOptions, PipelinePorts } from '../pipeline.js';
-import { CheckpointConflictError, type CheckpointStore } from '../stores/checkpoint-store.js';
+import { CheckpointConflictError, type CheckpointStore } from '../stores/checkpoint-port.js';
 import { type BackfillReport, type BackfillSettings, runBackfill } from './backfill.js';
 import { publishHealthFindings } from './health-publish.js';
 
@@ -43,24 +44,29 @@ type RegionReport = {
   readonly error?: string;
 };
 
-/** The watchdog's memory per account and region (checkpoint `trail-health#<account>/<region>`, in `state`). */
-const healthState = z.object({
-  state: z.enum(['healthy', 'degraded', 'blind']),
-  severity: z.enum(['critical', 'high']).optional(),
-  /** While blind: since when (ISO). */
-  since: z.string().optional(),
-  /** While blind: findings backfill recovered since blindness began. */
-  recovered: z.number().int().nonnegative().default(0),
-  checkedAt: z.string(),
-});
-type HealthState = z.output<typeof healthState>;
+/**
+ * The watchdog's memory per account and region (checkpoint `trail-health#<account>/<region>`, in `state`); built on
+ * first use, not at import (cold start).
+ */
+const healthState = once(() =>
+  z.object({
+    state: z.enum(['healthy', 'degraded', 'blind']),
+    severity: z.enum(['critical', 'high']).optional(),
+    /** While blind: since when (ISO). */
+    since: z.string().optional(),
+    /** While blind: findings backfill recovered since blindness began. */
+    recovered: z.number().int().nonnegative().default(0),
+    checkedAt: z.string(),
+  }),
+);
+type HealthState = z.output<ReturnType<typeof healthState>>;
 
 const stateKey = (account: string, region: string) => ({ provider: 'trail-health', resource: `${account}/${region}` });
 
 const parseState = (text: string | undefined): HealthState | undefined => {
   if (text === undefined) return undefined;
   try {
-    const parsed = healthState.safeParse(JSON.parse(text));
+    const parsed = healthState().safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

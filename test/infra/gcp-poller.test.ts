@@ -112,7 +112,7 @@ describe('GcpPoller (credential secret created by the stack)', () => {
 });
 
 describe('GcpPoller bundling', () => {
-  it('bundles the poller into one file of at most 1.5 MiB with no node_modules, which loads, with the GCP rules only', () => {
+  it('bundles the poller into code of at most 1.5 MiB in all with no node_modules, which loads, with the GCP rules only', () => {
     // Act
     const { assetDir, files, load } = bundlePoller({ gcp }, 'gcp');
     // Assess
@@ -120,7 +120,9 @@ describe('GcpPoller bundling', () => {
       expect.arrayContaining(['index.mjs', 'suppressions.json', 'rules/gcp/logging/logging-sink-deleted.yml']),
     );
     expect(files.filter((file) => file.startsWith('node_modules'))).toEqual([]);
-    expect(statSync(join(assetDir, 'index.mjs')).size).toBeLessThanOrEqual(1.5 * 1024 * 1024); // issue 9 target
+    const code = files.filter((file) => file.endsWith('.mjs'));
+    const codeBytes = code.reduce((sum, file) => sum + statSync(join(assetDir, file)).size, 0);
+    expect(codeBytes).toBeLessThanOrEqual(1.5 * 1024 * 1024); // issue 9 target, every chunk counted
     expect(files.filter((file) => file.endsWith('.cases.json') || file.startsWith('rules/aws'))).toEqual([]);
     expect(load.stderr).toBe('');
     expect(load.status).toBe(0);
@@ -187,7 +189,7 @@ describe('gcp deploy configuration', () => {
     if (config.gcp === undefined) throw new Error('no gcp section');
     const { enabled, organization, pollRate, pollMinutes, maxLagMinutes, ...knobs } = config.gcp;
     // Act
-    const parsed = gcpPollerSettings.safeParse({
+    const parsed = gcpPollerSettings().safeParse({
       ...knobs,
       deadLetterQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/q',
     });

@@ -99,7 +99,7 @@ describe.skipIf(endpoint === '')('GCP poller: real google-auth-library auth → 
   let deadLetters: { url: string; arn: string };
 
   const buildHandler = (overrides: Record<string, unknown> = {}, stores: 'moto' | 'in-memory' = 'moto') => {
-    const settings = gcpPollerSettings.parse({
+    const settings = gcpPollerSettings().parse({
       projectId: 'central-logs',
       resourceNames: [view, organization],
       credential: { secretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:unused' },

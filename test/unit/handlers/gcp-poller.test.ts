@@ -16,7 +16,7 @@ import { RecordingNotifier } from '../../helpers/recording-notifier.js';
 const { ruleSet } = loadRules([fileURLToPath(new URL('../../../rules/gcp', import.meta.url))]);
 const resource = 'projects/central-logs';
 const t0 = Date.parse('2026-11-24T10:00:00Z');
-const settings = gcpPollerSettings.parse({
+const settings = gcpPollerSettings().parse({
   projectId: 'central-logs',
   resourceNames: [resource],
   credential: { parameterName: '/tamperwatch/gcp' },

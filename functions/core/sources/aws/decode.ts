@@ -1,42 +1,45 @@
 import * as z from 'zod';
 import { InputError, type InputPlace } from '../../formats/errors.js';
+import { once } from '../../once.js';
 import { describeIssue, kindOf } from '../describe-issue.js';
 import { isObject, type JsonObject } from '../read-path.js';
 
-// Ids and account numbers arrive as numbers in some hand-written fixtures; they are text in CloudTrail.
-const idText = z.union([z.string(), z.number()]).transform(String);
-
-const sessionIssuer = z.looseObject({ arn: z.string().optional(), userName: z.string().optional() });
-
-const userIdentity = z.looseObject({
-  type: z.string().optional(),
-  principalId: idText.optional(),
-  arn: z.string().optional(),
-  accountId: idText.optional(),
-  userName: z.string().optional(),
-  invokedBy: z.string().optional(),
-  sessionContext: z.looseObject({ sessionIssuer: sessionIssuer.nullish() }).nullish(),
+/**
+ * The CloudTrail keys tamperwatch reads; everything else passes through untouched in `raw`. Built on first use, not at
+ * import: most records take the fast path below and never need it, so a cold start should not pay for it.
+ */
+const cloudTrailRecord = once(() => {
+  // Ids and account numbers arrive as numbers in some hand-written fixtures; they are text in CloudTrail.
+  const idText = z.union([z.string(), z.number()]).transform(String);
+  const sessionIssuer = z.looseObject({ arn: z.string().optional(), userName: z.string().optional() });
+  const userIdentity = z.looseObject({
+    type: z.string().optional(),
+    principalId: idText.optional(),
+    arn: z.string().optional(),
+    accountId: idText.optional(),
+    userName: z.string().optional(),
+    invokedBy: z.string().optional(),
+    sessionContext: z.looseObject({ sessionIssuer: sessionIssuer.nullish() }).nullish(),
+  });
+  return z.looseObject({
+    eventSource: z.string().min(1),
+    eventName: z.string().min(1),
+    eventVersion: z.string().optional(),
+    eventID: z.string().optional(),
+    eventTime: z.string().optional(),
+    awsRegion: z.string().optional(),
+    sourceIPAddress: z.string().nullish(),
+    userAgent: z.string().nullish(),
+    errorCode: z.string().nullish(),
+    recipientAccountId: idText.nullish(),
+    readOnly: z.union([z.boolean(), z.enum(['true', 'false'])]).nullish(),
+    resources: z.array(z.looseObject({ ARN: z.string().optional() })).nullish(),
+    addendum: z.looseObject({ reason: z.string().optional(), originalEventID: z.string().optional() }).nullish(),
+    userIdentity: userIdentity.nullish(),
+  });
 });
 
-/** The CloudTrail keys tamperwatch reads; everything else passes through untouched in `raw`. */
-const cloudTrailRecord = z.looseObject({
-  eventSource: z.string().min(1),
-  eventName: z.string().min(1),
-  eventVersion: z.string().optional(),
-  eventID: z.string().optional(),
-  eventTime: z.string().optional(),
-  awsRegion: z.string().optional(),
-  sourceIPAddress: z.string().nullish(),
-  userAgent: z.string().nullish(),
-  errorCode: z.string().nullish(),
-  recipientAccountId: idText.nullish(),
-  readOnly: z.union([z.boolean(), z.enum(['true', 'false'])]).nullish(),
-  resources: z.array(z.looseObject({ ARN: z.string().optional() })).nullish(),
-  addendum: z.looseObject({ reason: z.string().optional(), originalEventID: z.string().optional() }).nullish(),
-  userIdentity: userIdentity.nullish(),
-});
-
-type CloudTrailRecord = z.infer<typeof cloudTrailRecord>;
+type CloudTrailRecord = z.infer<ReturnType<typeof cloudTrailRecord>>;
 
 /** True when the value has the two keys every CloudTrail record carries (eventVersion is missing from some fixtures). */
 const looksLikeCloudTrail = (value: JsonObject): boolean =>
@@ -100,7 +103,7 @@ const isCanonicalRecord = (record: JsonObject): boolean =>
 const decodeCloudTrail = (raw: unknown, at: InputPlace, options?: { readonly fast?: boolean }): CloudTrailRecord => {
   if (!isObject(raw)) throw new InputError(`not a CloudTrail record (got ${kindOf(raw)})`, at);
   if (options?.fast !== false && isCanonicalRecord(raw)) return raw as CloudTrailRecord;
-  const parsed = cloudTrailRecord.safeParse(raw);
+  const parsed = cloudTrailRecord().safeParse(raw);
   if (parsed.success) return parsed.data;
   throw new InputError(`not a CloudTrail record (${describeIssue(parsed.error, raw)})`, at, { cause: parsed.error });
 };

@@ -1,47 +1,52 @@
 import * as z from 'zod';
 import { InputError, type InputPlace } from '../../formats/errors.js';
+import { once } from '../../once.js';
 import { describeIssue, kindOf } from '../describe-issue.js';
 import { isObject, type JsonObject, textAt } from '../read-path.js';
 
 const auditLogType = /(^|\/)google\.cloud\.audit\.AuditLog$/;
 
-const auditLog = z.looseObject({
-  serviceName: z.string().min(1),
-  methodName: z.string().min(1),
-  resourceName: z.string().nullish(),
-  status: z
-    .looseObject({ code: z.union([z.number(), z.string()]).optional(), message: z.string().optional() })
-    .nullish(),
-  authenticationInfo: z
-    .looseObject({
-      principalEmail: z.string().optional(),
-      principalSubject: z.string().optional(),
-      serviceAccountDelegationInfo: z
-        .array(
-          z.looseObject({ firstPartyPrincipal: z.looseObject({ principalEmail: z.string().optional() }).nullish() }),
-        )
-        .nullish(),
-    })
-    .nullish(),
-  authorizationInfo: z.array(z.looseObject({ permissionType: z.string().optional() })).nullish(),
-  requestMetadata: z
-    .looseObject({ callerIp: z.string().optional(), callerSuppliedUserAgent: z.string().optional() })
-    .nullish(),
+/**
+ * The LogEntry keys tamperwatch reads; everything else passes through untouched in `raw`. Built on first use, not at
+ * import: most entries take the fast path below and never need it, so a cold start should not pay for it.
+ */
+const logEntry = once(() => {
+  const auditLog = z.looseObject({
+    serviceName: z.string().min(1),
+    methodName: z.string().min(1),
+    resourceName: z.string().nullish(),
+    status: z
+      .looseObject({ code: z.union([z.number(), z.string()]).optional(), message: z.string().optional() })
+      .nullish(),
+    authenticationInfo: z
+      .looseObject({
+        principalEmail: z.string().optional(),
+        principalSubject: z.string().optional(),
+        serviceAccountDelegationInfo: z
+          .array(
+            z.looseObject({ firstPartyPrincipal: z.looseObject({ principalEmail: z.string().optional() }).nullish() }),
+          )
+          .nullish(),
+      })
+      .nullish(),
+    authorizationInfo: z.array(z.looseObject({ permissionType: z.string().optional() })).nullish(),
+    requestMetadata: z
+      .looseObject({ callerIp: z.string().optional(), callerSuppliedUserAgent: z.string().optional() })
+      .nullish(),
+  });
+  return z.looseObject({
+    logName: z.string().optional(),
+    insertId: z.string().optional(),
+    timestamp: z.string().optional(),
+    resource: z
+      .looseObject({ type: z.string().optional(), labels: z.record(z.string(), z.unknown()).nullish() })
+      .nullish(),
+    operation: z.looseObject({ id: z.string().optional() }).nullish(),
+    protoPayload: auditLog,
+  });
 });
 
-/** The LogEntry keys tamperwatch reads; everything else passes through untouched in `raw`. */
-const logEntry = z.looseObject({
-  logName: z.string().optional(),
-  insertId: z.string().optional(),
-  timestamp: z.string().optional(),
-  resource: z
-    .looseObject({ type: z.string().optional(), labels: z.record(z.string(), z.unknown()).nullish() })
-    .nullish(),
-  operation: z.looseObject({ id: z.string().optional() }).nullish(),
-  protoPayload: auditLog,
-});
-
-type LogEntry = z.infer<typeof logEntry>;
+type LogEntry = z.infer<ReturnType<typeof logEntry>>;
 
 /** A LogEntry by its keys: an AuditLog payload, or logName with insertId (Panther's lower-cased keys included). */
 const looksLikeLogEntry = (value: JsonObject): boolean =>
@@ -120,7 +125,7 @@ const isCanonicalEntry = (entry: JsonObject): boolean =>
 const decodeLogEntry = (raw: unknown, at: InputPlace, options?: { readonly fast?: boolean }): LogEntry => {
   if (!isObject(raw)) throw new InputError(`not a GCP LogEntry (got ${kindOf(raw)})`, at);
   if (options?.fast !== false && isCanonicalEntry(raw)) return raw as LogEntry;
-  const parsed = logEntry.safeParse(raw);
+  const parsed = logEntry().safeParse(raw);
   if (parsed.success) return parsed.data;
   throw new InputError(`not a GCP audit LogEntry (${describeIssue(parsed.error, raw)})`, at, { cause: parsed.error });
 };
