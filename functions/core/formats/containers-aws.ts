@@ -23,17 +23,17 @@ const isCloudTrailRecord = (value: JsonObject): boolean => {
   );
 };
 
-function* cloudTrailItems(record: unknown, ctx: WalkContext, place: Place): Generator<InputItem> {
-  if (!isObject(record)) {
-    yield eventItem((at) => normalizeCloudTrail(record, at), ctx, place);
-    return;
-  }
+const cloudTrailItems = (record: unknown, ctx: WalkContext, place: Place): InputItem[] => {
+  if (!isObject(record)) return [eventItem((at) => normalizeCloudTrail(record, at), ctx, place)];
   const restored = restorePantherCloudTrail(record);
-  if (restored.changes.length > 0)
-    yield notice(`Panther-normalized CloudTrail record, read as CloudTrail (${restored.changes.join(', ')})`, place);
   // Restored once here, not again in the normalizer (the check was 5 % of the engine's time in test/bench).
-  yield eventItem((at) => normalizeCloudTrail(restored.record, at, { restored: true }), ctx, place);
-}
+  const item = eventItem((at) => normalizeCloudTrail(restored.record, at, { restored: true }), ctx, place);
+  if (restored.changes.length === 0) return [item];
+  return [
+    notice(`Panther-normalized CloudTrail record, read as CloudTrail (${restored.changes.join(', ')})`, place),
+    item,
+  ];
+};
 
 /** One element of a `Records` array: a CloudTrail record, or a Lambda event record from SQS, SNS, Kinesis or S3. */
 function* recordsElement(element: unknown, ctx: WalkContext, place: Place): Generator<InputItem> {

@@ -5,19 +5,17 @@ import { eventItem, failure, type InputItem, notice, type WalkContext } from './
 import type { Handler } from './nested.js';
 import { childPlace, type Place } from './place.js';
 
-function* activityItems(record: unknown, ctx: WalkContext, place: Place): Generator<InputItem> {
+const activityItems = (record: unknown, ctx: WalkContext, place: Place): InputItem[] => {
   // A diagnostic-setting export also carries resource logs (Key Vault AuditEvent, NSG flow events…): their
   // operationName has no provider namespace. They are not Activity Log records.
   if (isObject(record) && azureFormOf(record) === undefined && typeof record.operationName === 'string') {
     const category = textAt(record, 'category') ?? 'unknown category';
-    yield notice(
-      `Azure resource log '${record.operationName}' (${category}) skipped: not an Activity Log record`,
-      place,
-    );
-    return;
+    return [
+      notice(`Azure resource log '${record.operationName}' (${category}) skipped: not an Activity Log record`, place),
+    ];
   }
-  yield eventItem((at) => normalizeAzure(record, at), ctx, place);
-}
+  return [eventItem((at) => normalizeAzure(record, at), ctx, place)];
+};
 
 function* listed(key: 'records' | 'value', value: JsonObject, ctx: WalkContext, place: Place): Generator<InputItem> {
   const list = value[key] as readonly unknown[];

@@ -6,21 +6,21 @@ import { eventItem, failure, type InputItem, notice, type WalkContext } from './
 import { embeddedPayload, type Handler } from './nested.js';
 import { childPlace, type Place } from './place.js';
 
-function* logEntryItems(entry: unknown, ctx: WalkContext, place: Place): Generator<InputItem> {
-  if (!isObject(entry)) {
-    yield eventItem((at) => normalizeLogEntry(entry, at), ctx, place); // reports the wrong shape
-    return;
-  }
+const logEntryItems = (entry: unknown, ctx: WalkContext, place: Place): InputItem[] => {
+  if (!isObject(entry)) return [eventItem((at) => normalizeLogEntry(entry, at), ctx, place)]; // reports the wrong shape
   const { record, changes } = restorePantherLogEntry(entry);
-  if (changes.length > 0)
-    yield notice(`Panther-normalized LogEntry, read as a LogEntry (${changes.join(', ')})`, place);
+  const items =
+    changes.length > 0
+      ? [notice(`Panther-normalized LogEntry, read as a LogEntry (${changes.join(', ')})`, place)]
+      : [];
   const skip = nonAuditReason(record);
-  if (skip !== undefined) {
-    yield notice(`${skip}: skipped`, place);
-    return;
-  }
-  yield eventItem((at) => normalizeLogEntry(record, at), ctx, place);
-}
+  items.push(
+    skip === undefined
+      ? eventItem((at) => normalizeLogEntry(record, at), ctx, place)
+      : notice(`${skip}: skipped`, place),
+  );
+  return items;
+};
 
 function* entries(value: JsonObject, ctx: WalkContext, place: Place): Generator<InputItem> {
   const list = value.entries as readonly unknown[];

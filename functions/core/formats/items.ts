@@ -15,7 +15,7 @@ type WalkContext = {
   readonly limits: InputLimits;
   /** How many containers deep (nested arrays, JSON inside JSON strings); bounded by {@link maxDepth}. */
   readonly depth: number;
-  readonly walk: (value: unknown, place: Place, ctx: WalkContext) => Generator<InputItem>;
+  readonly walk: (value: unknown, place: Place, ctx: WalkContext) => Iterable<InputItem>;
 };
 
 const maxDepth = 8;

@@ -4,11 +4,14 @@ import { errorItem, failure, type InputItem, placeOf, type WalkContext, walkNest
 import { embeddedCap } from './limits.js';
 import type { Place } from './place.js';
 
-/** A container handler: recognizes its shape and yields the items inside. */
+/**
+ * A container handler: recognizes its shape and gives the items inside. Record handlers return a plain array (one
+ * record is one item, or a notice and one item): no generator per record on the hot path of the reader.
+ */
 type Handler = {
   readonly name: string;
   readonly accepts: (value: JsonObject) => boolean;
-  readonly read: (value: JsonObject, ctx: WalkContext, place: Place) => Generator<InputItem>;
+  readonly read: (value: JsonObject, ctx: WalkContext, place: Place) => Iterable<InputItem>;
 };
 
 /** JSON text inside a record, walked as a value of its own. */
