@@ -62,6 +62,8 @@ class DetectorStack extends Stack {
     for (const warning of props.warnings ?? [])
       Annotations.of(this).addWarningV2('tamperwatch:suppression-expired', warning);
 
+    // Read by every DetectorFunction below (construct context is inherited by children).
+    this.node.setContext(DetectorFunction.sourceMapsContext, config.sourceMaps);
     const table = new StateTable(this, 'State', { stage: config.stage });
     const topic = new FindingsTopic(this, 'Findings', { stage: config.stage, subscribers: config.alerts });
     const suppressionsFile = writeSuppressionsFile(Stage.of(this)?.outdir ?? '.', config.stage, config.suppressions);

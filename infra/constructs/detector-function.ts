@@ -78,13 +78,17 @@ class DetectorFunction extends Construct {
         POWERTOOLS_SERVICE_NAME: functionName,
         POWERTOOLS_METRICS_NAMESPACE: 'tamperwatch',
         POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
+        ...(this.node.tryGetContext(DetectorFunction.sourceMapsContext) === true
+          ? { NODE_OPTIONS: '--enable-source-maps' }
+          : {}),
         ...props.environment,
       },
     });
   }
 
   static readonly timeout = timeout;
+  /** Construct context key: true sets NODE_OPTIONS=--enable-source-maps (the `sourceMaps` deploy option). */
+  static readonly sourceMapsContext = 'tamperwatch:sourceMaps';
 }
 
 export { DetectorFunction, type DetectorFunctionProps };

@@ -74,6 +74,23 @@ describe('DetectorStack', () => {
     });
   });
 
+  it('sets NODE_OPTIONS=--enable-source-maps on every function only with sourceMaps: true', () => {
+    // Prepare
+    const nodeOptionsOf = (template: Template) =>
+      Object.values(template.findResources('AWS::Lambda::Function')).map(
+        (fn) =>
+          (fn as { Properties: { Environment?: { Variables?: Record<string, string> } } }).Properties.Environment
+            ?.Variables?.NODE_OPTIONS,
+      );
+    // Act
+    const byDefault = nodeOptionsOf(template);
+    const withMaps = nodeOptionsOf(Template.fromStack(stackFactory({ sourceMaps: true }).stack));
+    // Assess
+    expect(byDefault.length).toBeGreaterThan(1);
+    expect(byDefault.every((value) => value === undefined)).toBe(true);
+    expect(withMaps).toEqual(byDefault.map(() => '--enable-source-maps'));
+  });
+
   it('takes the runtime from the configuration', () => {
     const { stack } = stackFactory({ runtime: 'nodejs22.x' });
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Runtime: 'nodejs22.x' });
