@@ -27,9 +27,12 @@ const warmOf = async (event) => {
 };
 const warm10 = await warmOf(batch);
 const warm1 = await warmOf({ Records: batch.Records.slice(0, 1) });
+const lazyStarted = performance.now();
+if (process.env.BENCH_LAZY_IMPORT) await import(process.env.BENCH_LAZY_IMPORT);
+const lazyImportMs = performance.now() - lazyStarted;
 console.log('${marker}' + JSON.stringify({ bootMs: started, importMs: imported - started, firstInvokeMs: invoked - imported,
   warmInvokeMs: warm10, warmInvoke1Ms: warm1, rssBytes: memory.rss, heapUsedBytes: memory.heapUsed,
-  failures: first.batchItemFailures.length }));
+  failures: first.batchItemFailures.length, lazyImportMs }));
 `;
 
 /** A batch of ten CloudTrail envelopes that no shipped rule matches (the common case: no network call). */
@@ -70,6 +73,7 @@ const lambdaEnv = (taskRoot: string, extra: Record<string, string> = {}): Record
   TW_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:tamperwatch-bench-findings',
   TW_STATE_TABLE: 'tamperwatch-bench-state',
   TW_RULES_DIR: join(taskRoot, 'rules/aws'),
+  TW_SUPPRESSIONS_FILE: join(taskRoot, 'suppressions.json'),
   POWERTOOLS_SERVICE_NAME: 'tamperwatch-bench-detector',
   POWERTOOLS_METRICS_NAMESPACE: 'tamperwatch',
   POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -85,10 +89,11 @@ const runNode = (args: readonly string[], env: Record<string, string>, cwd: stri
 };
 
 const compileProbe = `import { loadRules } from './functions/load-rules.ts';
-const t0 = performance.now(); const { ruleSet, errors } = loadRules([process.env.TW_RULES_DIR]); const t1 = performance.now();
+import { loadRulePack } from './functions/load-rule-pack.ts';
+const dir = process.env.TW_RULES_DIR;
+const t0 = performance.now();
+const { ruleSet, errors } = process.env.BENCH_PACK ? loadRulePack(dir) : loadRules([dir]);
+const t1 = performance.now();
 console.log('${marker}' + JSON.stringify({ compileMs: t1 - t0, rules: ruleSet.rules.length, errors: errors.length }));`;
 
-const banner =
-  "import { createRequire as twCreateRequire } from 'node:module'; const require = twCreateRequire(import.meta.url);";
-
-export { banner, compileProbe, lambdaEnv, probe, quietBatch, runNode };
+export { compileProbe, lambdaEnv, probe, quietBatch, runNode };

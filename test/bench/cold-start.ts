@@ -1,15 +1,18 @@
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
-import { rulePackFile, rulePackOf } from '../../functions/load-rules.js';
-import { banner, compileProbe, lambdaEnv, probe, quietBatch, runNode } from './cold-start-probe.js';
+import { rulePackFile } from '../../functions/load-rule-pack.js';
+import { banner, writeHandlerAsset } from '../../infra/constructs/handler-asset.js';
+import { compileProbe, lambdaEnv, probe, quietBatch, runNode } from './cold-start-probe.js';
 import { median } from './stats.js';
 
 /**
- * Cold start of the real detector bundle: fresh `node` processes in a Lambda-like task root (bundle + rules/aws, no
- * cases files, a fake environment, nothing else inherited but PATH). Each process imports the module, then handles one
- * SQS batch (the first invocation wires the handler: config, rule compile, clients), then a second one (warm).
+ * Cold start of the real detector asset: fresh `node` processes in a task root written by the function infra deploys
+ * with (infra/constructs/handler-asset.ts: code chunks, rules/aws without cases, rule pack, suppressions `[]`), a fake
+ * environment, nothing else inherited but PATH. Each process imports the module, handles one SQS batch of quiet
+ * records (the first invocation wires the handler: config, rule compile), then warm batches, then loads the AWS SDK
+ * chunk the first finding would load.
  */
 type ColdStartRun = {
   bootMs: number;
@@ -20,13 +23,12 @@ type ColdStartRun = {
   rssBytes: number;
   heapUsedBytes: number;
   failures: number;
+  lazyImportMs: number;
 };
 type Variant = {
   readonly name: string;
   readonly pack: boolean;
   readonly nodeOptions: string;
-  /** Runs the what-if bundle (zod namespace imports) instead of the shipped one. */
-  readonly whatIf?: boolean;
 };
 type VariantResult = Variant & {
   readonly coldStartMs: number;
@@ -36,14 +38,15 @@ type VariantResult = Variant & {
 };
 type ColdStartResult = {
   readonly runs: number;
-  /** The asset as infra builds it (rule pack only if the construct ships one), no NODE_OPTIONS: import + 1st batch. */
+  /** The asset as deployed by default (no NODE_OPTIONS): import + 1st batch. */
   readonly coldStartMs: number;
   readonly importMs: number;
   readonly firstInvokeMs: number;
-  /** Whether infra/ ships a rule pack in the asset (then the headline variant reads it). */
-  readonly infraShipsPack: boolean;
-  /** NODE_OPTIONS the detector construct sets. */
-  readonly deployedNodeOptions: string;
+  /** Code a cold start loads (index.mjs + static chunks) / all of the asset's code. */
+  readonly initialBytes: number;
+  readonly codeBytes: number;
+  /** Importing the chunk with the AWS SDK clients after the first batch: what the first finding adds, median. */
+  readonly sdkLoadMs: number;
   readonly variants: readonly VariantResult[];
   /** Warm invocation, batch of 10 quiet records (median of 21 per process, then of processes). */
   readonly warmInvokeMs: number;
@@ -51,7 +54,7 @@ type ColdStartResult = {
   readonly warmInvoke1Ms: number;
   /** Node's own start before the module (Lambda's runtime does this before init too), median. */
   readonly nodeBootMs: number;
-  /** loadRules(rules/aws) alone in a fresh process (bundled the same way), from YAML and from the rule pack, median. */
+  /** rules/aws alone in a fresh process (bundled the same way): loadRules from YAML, loadRulePack, median. */
   readonly compileRulesMs: number;
   readonly compileRulesPackMs: number;
   readonly rules: number;
@@ -63,49 +66,34 @@ type ColdStartResult = {
   readonly heapUsedBytes: number;
 };
 
-const copyRules = (root: string, taskRoot: string): void => {
-  cpSync(join(root, 'rules/aws'), join(taskRoot, 'rules/aws'), {
-    recursive: true,
-    filter: (source) => statSync(source).isDirectory() || !source.endsWith('.cases.json'),
-  });
-};
+const detectorEntry = 'functions/handlers/cloudtrail-queue.ts';
 
-/** What the detector construct does to the asset and the environment, read from its source. */
-const infraFacts = (root: string): { shipsPack: boolean; nodeOptions: string } => {
-  const path = join(root, 'infra/constructs/detector-function.ts');
-  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+/** A task root as the detector's asset is built (`pack: false` removes the rule pack), plus the probe script. */
+const makeTaskRoot = (root: string, dir: string, pack: boolean, suppressionsFile: string) => {
+  rmSync(dir, { recursive: true, force: true });
+  const files = writeHandlerAsset(
+    { projectRoot: root, entry: detectorEntry, rulesDir: 'rules/aws', suppressionsFile },
+    dir,
+  );
+  if (!pack) rmSync(join(dir, 'rules/aws', rulePackFile));
+  writeFileSync(join(dir, 'probe.mjs'), probe);
+  const sdkChunk = readdirSync(join(dir, 'chunks')).find((name) => name.startsWith('detector-ports-'));
+  if (sdkChunk === undefined) throw new Error('no detector-ports chunk: the SDK clients are not loaded lazily');
   return {
-    shipsPack: /rules\.pack\.json|rulePackOf/.test(text),
-    nodeOptions: /NODE_OPTIONS:\s*'([^']*)'/.exec(text)?.[1] ?? '',
+    initialBytes: files.filter((file) => file.initial).reduce((sum, file) => sum + file.bytes, 0),
+    codeBytes: files.reduce((sum, file) => sum + file.bytes, 0),
+    sdkChunk: pathToFileURL(join(dir, 'chunks', sdkChunk)).href,
   };
 };
 
-/** A Lambda-like task root: the bundle, its map, rules/aws without cases files, optionally the rule pack. */
-const makeTaskRoot = (root: string, bundleFile: string, dir: string, pack: boolean): void => {
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  cpSync(bundleFile, join(dir, 'index.mjs'));
-  cpSync(`${bundleFile}.map`, join(dir, 'index.mjs.map'));
-  copyRules(root, dir);
-  if (pack) writeFileSync(join(dir, 'rules/aws', rulePackFile), rulePackOf(join(dir, 'rules/aws')));
-  writeFileSync(join(dir, 'probe.mjs'), probe);
-};
-
-/** Median cold start over `runs` fresh processes of the bundle at `bundleFile`, per variant (see module comment). */
-const measureColdStart = async (
-  root: string,
-  bundleFile: string,
-  workDir: string,
-  runs: number,
-  whatIfBundle?: string,
-): Promise<ColdStartResult> => {
-  const facts = infraFacts(root);
+/** Median cold start over `runs` fresh processes per variant (see module comment). */
+const measureColdStart = async (root: string, workDir: string, runs: number): Promise<ColdStartResult> => {
+  const suppressionsFile = join(workDir, 'suppressions.json');
+  writeFileSync(suppressionsFile, '[]\n');
   const yamlRoot = join(workDir, 'task-yaml');
   const packRoot = join(workDir, 'task-pack');
-  const whatIfRoot = join(workDir, 'task-what-if');
-  makeTaskRoot(root, bundleFile, yamlRoot, false);
-  makeTaskRoot(root, bundleFile, packRoot, true);
-  if (whatIfBundle !== undefined) makeTaskRoot(root, whatIfBundle, whatIfRoot, true);
+  makeTaskRoot(root, yamlRoot, false, suppressionsFile);
+  const asset = makeTaskRoot(root, packRoot, true, suppressionsFile);
   await build({
     absWorkingDir: root,
     stdin: { contents: compileProbe, resolveDir: root, loader: 'ts' },
@@ -119,18 +107,9 @@ const measureColdStart = async (
     logLevel: 'error',
   });
   const variants: Variant[] = [
-    { name: 'asset as infra builds it', pack: facts.shipsPack, nodeOptions: '' },
-    {
-      name: `as deployed (NODE_OPTIONS=${facts.nodeOptions || 'none'})`,
-      pack: facts.shipsPack,
-      nodeOptions: facts.nodeOptions,
-    },
-    { name: 'YAML rules', pack: false, nodeOptions: '' },
-    { name: 'rule pack', pack: true, nodeOptions: '' },
-    { name: 'rule pack + --max-semi-space-size=16', pack: true, nodeOptions: '--max-semi-space-size=16' },
-    ...(whatIfBundle === undefined
-      ? []
-      : [{ name: 'rule pack + `import * as z from zod` (what-if bundle)', pack: true, nodeOptions: '', whatIf: true }]),
+    { name: 'as deployed (default configuration)', pack: true, nodeOptions: '' },
+    { name: '`sourceMaps: true` (NODE_OPTIONS=--enable-source-maps)', pack: true, nodeOptions: '--enable-source-maps' },
+    { name: 'without the rule pack (YAML rules)', pack: false, nodeOptions: '' },
   ];
   const event = JSON.stringify(quietBatch());
   const runsOf = variants.map(() => [] as ColdStartRun[]);
@@ -139,9 +118,10 @@ const measureColdStart = async (
   let allRules = 0;
   for (let run = 0; run < runs; run += 1) {
     for (const [index, variant] of variants.entries()) {
-      const taskRoot = variant.whatIf === true ? whatIfRoot : variant.pack ? packRoot : yamlRoot;
+      const taskRoot = variant.pack ? packRoot : yamlRoot;
       const env = lambdaEnv(taskRoot, {
         BENCH_EVENT: event,
+        BENCH_LAZY_IMPORT: asset.sdkChunk.replace(packRoot, taskRoot),
         ...(variant.nodeOptions === '' ? {} : { NODE_OPTIONS: variant.nodeOptions }),
       });
       runsOf[index]?.push(
@@ -151,7 +131,8 @@ const measureColdStart = async (
     const yaml = runNode([join(workDir, 'compile.mjs')], lambdaEnv(yamlRoot), workDir);
     compile.yaml.push(yaml.compileMs ?? Number.NaN);
     rules = yaml.rules ?? 0;
-    compile.pack.push(runNode([join(workDir, 'compile.mjs')], lambdaEnv(packRoot), workDir).compileMs ?? Number.NaN);
+    const pack = runNode([join(workDir, 'compile.mjs')], { ...lambdaEnv(packRoot), BENCH_PACK: '1' }, workDir);
+    compile.pack.push(pack.compileMs ?? Number.NaN);
     const all = runNode(
       [join(workDir, 'compile.mjs')],
       { ...lambdaEnv(yamlRoot), TW_RULES_DIR: join(root, 'rules') },
@@ -179,8 +160,9 @@ const measureColdStart = async (
     coldStartMs: results[0]?.coldStartMs ?? Number.NaN,
     importMs: results[0]?.importMs ?? Number.NaN,
     firstInvokeMs: results[0]?.firstInvokeMs ?? Number.NaN,
-    infraShipsPack: facts.shipsPack,
-    deployedNodeOptions: facts.nodeOptions,
+    initialBytes: asset.initialBytes,
+    codeBytes: asset.codeBytes,
+    sdkLoadMs: med(plain, (run) => run.lazyImportMs),
     variants: results,
     warmInvokeMs: med(plain, (run) => run.warmInvokeMs),
     warmInvoke1Ms: med(plain, (run) => run.warmInvoke1Ms),

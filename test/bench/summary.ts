@@ -22,10 +22,8 @@ type BenchResults = {
   readonly throughput: ThroughputResult;
   readonly prefilter: PrefilterShare;
   readonly scaling: ScalingResult;
-  readonly bundles: readonly BundleInfo[];
-  /** cloudtrail-queue bundled with `import * as z from 'zod'` (a what-if, see bundles.ts). */
-  readonly whatIfBundleBytes?: number | undefined;
-  readonly cdkAssets: readonly { asset: string; bytes: number }[];
+  /** Runs before the split build (baseline.json) have no `initialBytes` / `chunks`. */
+  readonly bundles: readonly (Omit<BundleInfo, 'initialBytes' | 'chunks' | 'dir'> & Partial<BundleInfo>)[];
   readonly coldStart: ColdStartResult | undefined;
   readonly memory:
     | { readonly skipped: string; readonly points?: undefined }
@@ -59,6 +57,8 @@ const summaryOf = (r: BenchResults) => {
     compileRulesMs: r.coldStart === undefined ? null : Number(r.coldStart.compileRulesMs.toFixed(1)),
     compileRulesPackMs:
       r.coldStart?.compileRulesPackMs === undefined ? null : Number(r.coldStart.compileRulesPackMs.toFixed(1)),
+    sdkLoadMs: r.coldStart?.sdkLoadMs === undefined ? null : Number(r.coldStart.sdkLoadMs.toFixed(1)),
+    detectorInitialBytes: r.coldStart?.initialBytes ?? null,
     largestBundleBytes: largest,
     bundles: Object.fromEntries(r.bundles.map((bundle) => [bundle.handler, bundle.bytes])),
     peakRssBytes:
