@@ -2,7 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { RuntimeConfig } from './config/runtime-config.js';
 import { type Notifier, SnsNotifier } from './notifier/sns-notifier.js';
-import { type CheckpointStore, DynamoDbCheckpointStore } from './stores/checkpoint-store.js';
+import type { CheckpointStore } from './stores/checkpoint-port.js';
+import { DynamoDbCheckpointStore } from './stores/checkpoint-store.js';
 import { type DedupStore, DynamoDbDedupStore } from './stores/dedup-store.js';
 
 type DetectorPorts = {

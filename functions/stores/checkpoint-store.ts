@@ -87,12 +87,4 @@ class DynamoDbCheckpointStore implements CheckpointStore {
   }
 }
 
-export {
-  type Checkpoint,
-  CheckpointConflictError,
-  type CheckpointKey,
-  type CheckpointStore,
-  type CheckpointUpdate,
-  checkpointId,
-  DynamoDbCheckpointStore,
-};
+export { DynamoDbCheckpointStore };

@@ -5,7 +5,7 @@ import {
   type CheckpointStore,
   type CheckpointUpdate,
   checkpointId,
-} from '../../functions/stores/checkpoint-store.js';
+} from '../../functions/stores/checkpoint-port.js';
 
 /** The conditional-write semantics of DynamoDbCheckpointStore in a Map; `writes` records every successful advance. */
 class InMemoryCheckpointStore implements CheckpointStore {

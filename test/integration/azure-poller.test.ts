@@ -18,13 +18,13 @@ import {
 } from '../../functions/handlers/azure-poller.js';
 import { loadRules } from '../../functions/load-rules.js';
 import { SnsNotifier } from '../../functions/notifier/sns-notifier.js';
-import {
-  type Checkpoint,
-  type CheckpointKey,
-  type CheckpointStore,
-  type CheckpointUpdate,
-  DynamoDbCheckpointStore,
-} from '../../functions/stores/checkpoint-store.js';
+import type {
+  Checkpoint,
+  CheckpointKey,
+  CheckpointStore,
+  CheckpointUpdate,
+} from '../../functions/stores/checkpoint-port.js';
+import { DynamoDbCheckpointStore } from '../../functions/stores/checkpoint-store.js';
 import { DynamoDbDedupStore } from '../../functions/stores/dedup-store.js';
 import { activityRows, corpusRecords, ruleCaseRecords, seededRandom } from '../helpers/azure-activity-rows.js';
 import { type ActivityRow, FakeWorkspace } from '../helpers/azure-workspace.js';

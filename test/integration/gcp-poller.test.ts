@@ -13,7 +13,8 @@ import { createGcpPollerHandler, type GcpPollerHandler } from '../../functions/h
 import { loadRules } from '../../functions/load-rules.js';
 import { SnsNotifier } from '../../functions/notifier/sns-notifier.js';
 import { pollSettingsOf } from '../../functions/pollers/gcp-poll.js';
-import { CheckpointConflictError, DynamoDbCheckpointStore } from '../../functions/stores/checkpoint-store.js';
+import { CheckpointConflictError } from '../../functions/stores/checkpoint-port.js';
+import { DynamoDbCheckpointStore } from '../../functions/stores/checkpoint-store.js';
 import { DynamoDbDedupStore } from '../../functions/stores/dedup-store.js';
 import { type FakeLoggingServer, FakeLogStore, startFakeLoggingServer } from '../helpers/gcp-fake-logging.js';
 import {
