@@ -1,8 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RuleSet } from '../../../functions/core/sigma/rule-set.js';
 import { createQueueHandler } from '../../../functions/handlers/cloudtrail-queue.js';
-import { loadRules } from '../../../functions/load-rules.js';
+import { loadRules, rulePackFile, rulePackOf } from '../../../functions/load-rules.js';
 import {
   cloudTrailRecord,
   eventBridgeEnvelope,
@@ -78,5 +81,59 @@ describe('Handler: cloudtrail-queue', () => {
     const { handler } = build();
     const response = await handler(sqsEventOf(sqsRecordFactory('nope', 'p-1')), lambdaContext());
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'p-1' }] });
+  });
+});
+
+describe('Handler: cloudtrail-queue, wired from the environment', () => {
+  const packOnly = mkdtempSync(join(tmpdir(), 'tw-pack-only-'));
+  // Only the pack, no YAML beside it: the rules can come from nowhere else.
+  writeFileSync(join(packOnly, rulePackFile), rulePackOf(rulesDir));
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    vi.resetModules();
+  });
+  afterAll(() => rmSync(packOnly, { recursive: true, force: true }));
+
+  const stubEnvironment = (overrides: Record<string, string | undefined> = {}) => {
+    const values: Record<string, string | undefined> = {
+      TW_STAGE: 'test',
+      TW_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:tamperwatch-test-findings',
+      TW_STATE_TABLE: 'tamperwatch-test-state',
+      TW_RULES_DIR: packOnly,
+      TW_SUPPRESSIONS_FILE: undefined,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      // Nothing listens here: a claim fails at once, which shows the AWS clients were reached.
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      AWS_MAX_ATTEMPTS: '1',
+      ...overrides,
+    };
+    for (const [name, value] of Object.entries(values)) vi.stubEnv(name, value);
+  };
+
+  it('compiles the rule pack, passes a quiet batch without AWS, and reaches AWS for a finding', async () => {
+    // Prepare
+    stubEnvironment();
+    const { handler } = await import('../../../functions/handlers/cloudtrail-queue.js');
+    // Act
+    const quiet = await handler(sqsEventOf(sqsRecordFactory(body('q-1', 'StartLogging'), 'quiet')), lambdaContext());
+    const finding = await handler(sqsEventOf(sqsRecordFactory(body('f-1'), 'finding')), lambdaContext());
+    // Assess
+    expect(quiet).toEqual({ batchItemFailures: [] });
+    expect(finding).toEqual({ batchItemFailures: [{ itemIdentifier: 'finding' }] });
+  });
+
+  it('fails the invocation on a bad environment and wires itself again on the next one', async () => {
+    // Prepare
+    stubEnvironment({ TW_TOPIC_ARN: 'not-an-arn' });
+    const { handler } = await import('../../../functions/handlers/cloudtrail-queue.js');
+    const event = sqsEventOf(sqsRecordFactory(body('q-2', 'StartLogging'), 'quiet'));
+    // Act
+    const first = handler(event, lambdaContext());
+    // Assess
+    await expect(first).rejects.toThrow(/TW_TOPIC_ARN/);
+    vi.stubEnv('TW_TOPIC_ARN', 'arn:aws:sns:us-east-1:123456789012:tamperwatch-test-findings');
+    await expect(handler(event, lambdaContext())).resolves.toEqual({ batchItemFailures: [] });
   });
 });
