@@ -1,5 +1,6 @@
 import { PublishBatchCommand, type PublishBatchRequestEntry, type SNSClient } from '@aws-sdk/client-sns';
 import { maxMessageBytes, messageBytes, type SnsMessage } from '../core/findings/sns-message.js';
+import { mapLimit } from '../core/map-limit.js';
 
 /** The outcome for one message, in the order the messages were given. */
 type PublishResult = { readonly ok: true; readonly messageId: string } | { readonly ok: false; readonly error: string };
@@ -37,6 +38,9 @@ const toEntry = (message: SnsMessage, index: number): PublishBatchRequestEntry =
   ),
 });
 
+/** PublishBatch calls in flight at once: a backfill of thousands of findings stays well inside the client's 50 sockets. */
+const publishConcurrency = 8;
+
 const describe = (error: unknown): string =>
   error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 
@@ -56,31 +60,30 @@ class SnsNotifier implements Notifier {
 
   async publish(messages: readonly SnsMessage[]): Promise<PublishResult[]> {
     const results: PublishResult[] = messages.map(() => ({ ok: false, error: 'not attempted' }));
-    await Promise.all(
-      packBatches(messages).map(async (batch) => {
-        try {
-          const response = await this.client.send(
-            new PublishBatchCommand({
-              TopicArn: this.topicArn,
-              PublishBatchRequestEntries: batch.map((index) => toEntry(messages[index] as SnsMessage, index)),
-            }),
-          );
-          for (const entry of response.Successful ?? []) {
-            results[Number(entry.Id?.slice(1))] = { ok: true, messageId: entry.MessageId ?? '' };
-          }
-          for (const entry of response.Failed ?? []) {
-            results[Number(entry.Id?.slice(1))] = {
-              ok: false,
-              error: `${entry.Code ?? 'Failed'}: ${entry.Message ?? ''}`,
-            };
-          }
-        } catch (error) {
-          for (const index of batch) results[index] = { ok: false, error: describe(error) };
+    // Each task settles by itself (a failed call marks its batch), so the settled results carry nothing more.
+    await mapLimit(packBatches(messages), publishConcurrency, async (batch) => {
+      try {
+        const response = await this.client.send(
+          new PublishBatchCommand({
+            TopicArn: this.topicArn,
+            PublishBatchRequestEntries: batch.map((index) => toEntry(messages[index] as SnsMessage, index)),
+          }),
+        );
+        for (const entry of response.Successful ?? []) {
+          results[Number(entry.Id?.slice(1))] = { ok: true, messageId: entry.MessageId ?? '' };
         }
-      }),
-    );
+        for (const entry of response.Failed ?? []) {
+          results[Number(entry.Id?.slice(1))] = {
+            ok: false,
+            error: `${entry.Code ?? 'Failed'}: ${entry.Message ?? ''}`,
+          };
+        }
+      } catch (error) {
+        for (const index of batch) results[index] = { ok: false, error: describe(error) };
+      }
+    });
     return results;
   }
 }
 
-export { type Notifier, type PublishResult, packBatches, SnsNotifier };
+export { type Notifier, type PublishResult, packBatches, publishConcurrency, SnsNotifier };

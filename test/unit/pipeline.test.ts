@@ -5,7 +5,7 @@ import { InputError } from '../../functions/core/formats/errors.js';
 import type { RuleSet } from '../../functions/core/sigma/rule-set.js';
 import type { Suppression } from '../../functions/core/suppress.js';
 import { loadRules } from '../../functions/load-rules.js';
-import { decodeQueueBody, runPipeline } from '../../functions/pipeline.js';
+import { decodeQueueBody, dedupConcurrency, runPipeline } from '../../functions/pipeline.js';
 import type { DedupStore } from '../../functions/stores/dedup-store.js';
 import { cloudTrailRecord, eventBridgeEnvelope } from '../helpers/cloudtrail-event-factory.js';
 import { InMemoryDedupStore } from '../helpers/in-memory-dedup-store.js';
@@ -54,6 +54,34 @@ const setup = (options: { suppressions?: Suppression[]; dedup?: DedupStore; star
 };
 
 const bodyOf = (notifier: RecordingNotifier, index = 0) => JSON.parse(notifier.messages[index]?.body ?? '{}');
+
+/**
+ * An in-memory store whose calls each stay open for one macrotask, as a network round trip would, and which records the
+ * most calls in flight at once: per method and in total.
+ */
+const instrumentedStore = (inner: InMemoryDedupStore) => {
+  const inFlight = { claim: 0, confirm: 0, release: 0, total: 0 };
+  const peak = { claim: 0, confirm: 0, release: 0, total: 0 };
+  const track = async <R>(method: 'claim' | 'confirm' | 'release', call: () => Promise<R>): Promise<R> => {
+    inFlight[method] += 1;
+    inFlight.total += 1;
+    peak[method] = Math.max(peak[method], inFlight[method]);
+    peak.total = Math.max(peak.total, inFlight.total);
+    try {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return await call();
+    } finally {
+      inFlight[method] -= 1;
+      inFlight.total -= 1;
+    }
+  };
+  const store: DedupStore = {
+    claim: (request) => track('claim', () => inner.claim(request)),
+    confirm: (claim, outcome, now) => track('confirm', () => inner.confirm(claim, outcome, now)),
+    release: (claim) => track('release', () => inner.release(claim)),
+  };
+  return { store, peak };
+};
 
 describe('runPipeline()', () => {
   it('publishes a matching event once, with receive and publish stamps and latency metrics', async () => {
@@ -205,6 +233,31 @@ describe('runPipeline()', () => {
     // Act + Assess
     await expect(run(events)).rejects.toThrow('ProvisionedThroughputExceededException');
     expect(inner.claims.size).toBe(0);
+  });
+  it('keeps at most the dedup limit of store calls in flight for a large batch, in the order of the findings', async () => {
+    // Prepare
+    const inner = new InMemoryDedupStore();
+    const { store, peak } = instrumentedStore(inner);
+    const { run, notifier } = setup({ dedup: store });
+    const events = Array.from({ length: 200 }, (_, index) => eventsOf({ eventID: `e-${index}` })).flat();
+    const ids = detect(events, ruleSet, new Date(), 'realtime').findings.map((finding) => finding.id);
+    notifier.failNext(30);
+
+    // Act
+    const result = await run(events);
+
+    // Assess
+    expect(dedupConcurrency).toBeLessThan(events.length);
+    expect(peak.claim).toBe(dedupConcurrency);
+    expect(peak.total).toBeLessThanOrEqual(dedupConcurrency);
+    expect(peak.release).toBeGreaterThan(0);
+    expect(peak.confirm).toBeGreaterThan(0);
+    expect(new Set(ids).size).toBe(200);
+    expect(result.failed.map((failure) => failure.findingId)).toEqual(ids.slice(0, 30));
+    expect(result.published).toEqual(ids.slice(30));
+    expect(notifier.messages.map((_, index) => bodyOf(notifier, index).id)).toEqual(ids.slice(30));
+    expect(inner.calls.filter((call) => call.startsWith('claim')).map((call) => call.slice(6))).toEqual(ids);
+    expect([...inner.claims.keys()]).toEqual(ids.slice(30));
   });
 });
 

@@ -1,7 +1,7 @@
 import type { PublishBatchCommand, PublishBatchCommandOutput, SNSClient } from '@aws-sdk/client-sns';
 import { describe, expect, it } from 'vitest';
 import type { SnsMessage } from '../../../functions/core/findings/sns-message.js';
-import { packBatches, SnsNotifier } from '../../../functions/notifier/sns-notifier.js';
+import { packBatches, publishConcurrency, SnsNotifier } from '../../../functions/notifier/sns-notifier.js';
 
 const message = (n: number, bodyBytes = 100): SnsMessage => ({
   subject: `[HIGH] aws 111122223333: finding ${n}`,
@@ -51,6 +51,29 @@ describe('SnsNotifier', () => {
         provider: { DataType: 'String', StringValue: 'aws' },
       },
     });
+  });
+
+  it('keeps at most publishConcurrency PublishBatch calls in flight, and publishes every message', async () => {
+    // Prepare
+    let inFlight = 0;
+    let peak = 0;
+    const { client, calls } = fakeClient(async (command) => {
+      inFlight += 1;
+      peak = Math.max(peak, inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      inFlight -= 1;
+      return allSucceed(command);
+    });
+    // Act
+    const results = await new SnsNotifier(client, 'arn:aws:sns:us-east-1:111122223333:t').publish(
+      Array.from({ length: 1_000 }, (_, i) => message(i)),
+    );
+    // Assess
+    expect(calls).toHaveLength(100);
+    expect(peak).toBe(publishConcurrency);
+    expect(results.map((result) => result.ok && result.messageId)).toEqual(
+      Array.from({ length: 1_000 }, (_, i) => `id-m${i}`),
+    );
   });
 
   it('keeps each batch within 256 KiB in total', () => {
