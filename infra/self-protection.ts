@@ -39,8 +39,9 @@ const bindToStage = (text: string, stage: string): string => {
 
 /**
  * Writes the stage-bound copies of `<rulesDir>/tamperwatch/*.yml` to `<outdir>/tamperwatch-<stage>-rules/tamperwatch/`;
- * the bundling hook copies that folder over the rules in each function asset. Returns the folder (undefined when the
- * rules have no self-protection folder). A bound rule that does not compile fails the synth.
+ * the asset step (`writeHandlerAsset` in constructs/handler-asset.ts) copies that folder over the rules in each function
+ * asset and into its rule pack. Returns the folder (undefined when the rules have no self-protection folder). A bound
+ * rule that does not compile fails the synth.
  *
  * @example
  * const overlay = writeBoundRules('cdk.out', 'prod', projectRoot, 'rules/aws'); // 'cdk.out/tamperwatch-prod-rules'

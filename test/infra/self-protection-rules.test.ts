@@ -45,6 +45,7 @@ describe('Self-protection rules (DESIGN §9.3)', () => {
       'tamperwatch-function-tampered critical',
       'tamperwatch-queue-or-topic-tampered critical',
       'tamperwatch-role-or-stack-tampered critical',
+      'tamperwatch-stackset-tampered critical',
       'tamperwatch-state-or-schedule-tampered critical',
     ]);
   });
@@ -82,7 +83,7 @@ describe('Self-protection rules (DESIGN §9.3)', () => {
     );
   });
 
-  it('writes the bound copies for the bundling hook, and nothing when the rules have no self-protection folder', () => {
+  it('writes the bound copies for the asset step, and nothing when the rules have no self-protection folder', () => {
     // Prepare
     const outdir = mkdtempSync(join(tmpdir(), 'tw-bound-'));
     // Act
