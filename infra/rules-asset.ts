@@ -29,7 +29,7 @@ const loadAwsRuleIndex = (projectRoot: string, rulesDir: string): { operations: 
   return { operations: ruleSet.operations('aws'), ruleCount };
 };
 
-/** Writes the suppressions the function reads at cold start; the bundling hook copies the file into the asset. */
+/** Writes the suppressions the function reads at cold start; the asset step (handler-asset.ts) copies the file in. */
 const writeSuppressionsFile = (outdir: string, stage: string, suppressions: readonly Suppression[]): string => {
   const file = join(outdir, `tamperwatch-${stage}-suppressions.json`);
   writeFileSync(file, `${JSON.stringify(suppressions, null, 2)}\n`);

@@ -13,7 +13,7 @@ type DetectorFunctionProps = {
   readonly name: string;
   readonly runtime: 'nodejs22.x' | 'nodejs24.x';
   readonly logRetention: RetentionDays;
-  /** Rule YAML copied into the asset by the bundling hook (relative to the project root), read via `TW_RULES_DIR`. */
+  /** Rule YAML (relative to the project root) the asset step (handler-asset.ts) copies in, read via `TW_RULES_DIR`. */
   readonly rulesDir: string;
   /** A JSON file written at synth, copied into the asset as `suppressions.json`. */
   readonly suppressionsFile: string;

@@ -20,8 +20,10 @@ type HandlerAssetSpec = {
   readonly ruleOverlay?: string;
 };
 
-/** One file of the asset's code: its path in the asset, size, and whether a cold start loads it (`index.mjs` and the
- * chunks it imports statically; the others load on their first `await import()`). */
+/**
+ * One file of the asset's code: its path in the asset, size, and whether a cold start loads it (`index.mjs` and the
+ * chunks it imports statically; the others load on their first `await import()`).
+ */
 type AssetFile = {
   readonly path: string;
   readonly bytes: number;
