@@ -139,6 +139,130 @@ describe('normalizeCloudTrail()', () => {
   });
 
   it.each([
+    {
+      source: 'iam.amazonaws.com',
+      operation: 'PutRolePolicy',
+      request: {
+        roleName: 'tamperwatch-prod-detector-IngestFunctionServiceRole5B2D7F9A-1C3E5B7D9F1A',
+        policyName: 'maintenance',
+        policyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}',
+      },
+      resource: 'tamperwatch-prod-detector-IngestFunctionServiceRole5B2D7F9A-1C3E5B7D9F1A',
+    },
+    {
+      source: 'cloudformation.amazonaws.com',
+      operation: 'DeleteStack',
+      request: { stackName: 'tamperwatch-prod-detector' },
+      resource: 'tamperwatch-prod-detector',
+    },
+    {
+      source: 'cloudformation.amazonaws.com',
+      operation: 'DeleteStackSet',
+      request: { stackSetName: 'tamperwatch-prod-forwarder', callAs: 'DELEGATED_ADMIN' },
+      resource: 'tamperwatch-prod-forwarder',
+    },
+    {
+      source: 'lambda.amazonaws.com',
+      operation: 'UpdateFunctionConfiguration20150331v2',
+      request: { functionName: 'tamperwatch-prod-ingest', timeout: 1 },
+      resource: 'tamperwatch-prod-ingest',
+    },
+    {
+      source: 'lambda.amazonaws.com',
+      operation: 'AddPermission20150331v2',
+      request: {
+        functionName: 'tamperwatch-prod-ingest',
+        statementId: 'invoke',
+        action: 'lambda:InvokeFunction',
+        principal: 'events.amazonaws.com',
+        sourceArn: 'arn:aws:events:eu-central-1:444455556666:rule/other',
+      },
+      resource: 'tamperwatch-prod-ingest',
+    },
+    {
+      source: 'sqs.amazonaws.com',
+      operation: 'SetQueueAttributes',
+      request: {
+        queueUrl: 'https://sqs.eu-central-1.amazonaws.com/444455556666/tamperwatch-prod-ingest',
+        attributes: { VisibilityTimeout: '180' },
+      },
+      resource: 'https://sqs.eu-central-1.amazonaws.com/444455556666/tamperwatch-prod-ingest',
+    },
+    {
+      source: 'dynamodb.amazonaws.com',
+      operation: 'UpdateTimeToLive',
+      request: {
+        tableName: 'tamperwatch-prod-state',
+        timeToLiveSpecification: { enabled: false, attributeName: 'expiresAt' },
+      },
+      resource: 'tamperwatch-prod-state',
+    },
+    {
+      source: 'dynamodb.amazonaws.com',
+      operation: 'DeleteTable',
+      request: { tableName: 'tamperwatch-prod-state' },
+      resource: 'tamperwatch-prod-state',
+    },
+    {
+      source: 'events.amazonaws.com',
+      operation: 'PutTargets',
+      request: {
+        rule: 'tamperwatch-prod-ingest-0',
+        eventBusName: 'default',
+        targets: [{ id: 'Target0', arn: 'arn:aws:sqs:eu-central-1:444455556666:attacker' }],
+      },
+      resource: 'tamperwatch-prod-ingest-0',
+    },
+    {
+      source: 'sns.amazonaws.com',
+      operation: 'Subscribe',
+      request: {
+        topicArn: 'arn:aws:sns:eu-central-1:444455556666:tamperwatch-prod-findings',
+        protocol: 'https',
+        endpoint: 'https://attacker.example/hook',
+      },
+      resource: 'arn:aws:sns:eu-central-1:444455556666:tamperwatch-prod-findings',
+    },
+  ])('names the target of $operation from its request', ({ source, operation, request, resource }) => {
+    // Act
+    const event = normalizeCloudTrail({
+      ...stopLogging,
+      eventSource: source,
+      eventName: operation,
+      requestParameters: request,
+    });
+    // Assess
+    expect(event.resource).toBe(resource);
+  });
+
+  it.each([
+    {
+      why: 'an event source mapping over the function it re-points to',
+      request: { uUID: '6d9bce8e-836b-442c-8070-74e77903c815', functionName: 'attacker-sink', enabled: true },
+      resource: '6d9bce8e-836b-442c-8070-74e77903c815',
+    },
+    {
+      why: 'a role over its inline policy',
+      request: { roleName: 'tamperwatch-prod-canary-role', policyName: 'maintenance' },
+      resource: 'tamperwatch-prod-canary-role',
+    },
+    {
+      why: 'the delegated administrator account over the service it administered',
+      request: { accountId: '444455556666', servicePrincipal: 'securityhub.amazonaws.com' },
+      resource: '444455556666',
+    },
+  ])('prefers $why, in either key order', ({ request, resource }) => {
+    // Prepare
+    const reversed = Object.fromEntries(Object.entries(request).reverse());
+    // Act
+    const found = [request, reversed].map(
+      (requestParameters) => normalizeCloudTrail({ ...stopLogging, requestParameters }).resource,
+    );
+    // Assess
+    expect(found).toEqual([resource, resource]);
+  });
+
+  it.each([
     { record: { eventSource: 'cloudtrail.amazonaws.com' }, reason: 'not a CloudTrail record (eventName: missing)' },
     {
       record: { ...stopLogging, eventName: 7 },
