@@ -194,4 +194,4 @@ const normalizeCloudTrail = (
   return event;
 };
 
-export { normalizeCloudTrail };
+export { normalizeCloudTrail, targetKeys };

@@ -1,87 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../../../functions/core/audit-event.js';
-import { normalizeCloudTrail } from '../../../../../functions/core/sources/aws/normalize.js';
+import { normalizeCloudTrail, targetKeys } from '../../../../../functions/core/sources/aws/normalize.js';
 import { restorePantherCloudTrail } from '../../../../../functions/core/sources/panther-form.js';
 import { cloudTrailLike, differentialInputs } from '../../differential-inputs.js';
 
 // normalizeCloudTrail finds the target in one pass over the request's own keys and sets optional keys after the
 // object literal (test/bench profile). The plain code it replaced is kept here as the reference. The container reader
 // restores Panther rows once and says so (`{ restored: true }`): that must equal restoring inside the normalizer.
-
-const targetKeys = [
-  'name',
-  'trailName',
-  'detectorId',
-  'bucketName',
-  'logGroupName',
-  'configurationRecorderName',
-  'deliveryChannelName',
-  'configRuleName',
-  'organizationConfigRuleName',
-  'conformancePackName',
-  'organizationConformancePackName',
-  'configurationAggregatorName',
-  'groupId',
-  'networkAclId',
-  'keyId',
-  'analyzerName',
-  'graphArn',
-  'GraphArn',
-  'webACLArn',
-  'webACLId',
-  'resourceArn',
-  'firewallName',
-  'firewallArn',
-  'firewallPolicyName',
-  'firewallPolicyArn',
-  'ruleGroupName',
-  'ruleGroupArn',
-  'ruleGroupId',
-  'ruleId',
-  'eventDataStore',
-  'channel',
-  'resolverQueryLogConfigId',
-  'firewallRuleGroupAssociationId',
-  'firewallRuleGroupId',
-  'alarmNames',
-  'alarmName',
-  'dashboardNames',
-  'flowLogIds',
-  'roleName',
-  'stackSetName',
-  'stackName',
-  'uUID',
-  'functionName',
-  'rule',
-  'subscriptionArn',
-  'topicArn',
-  'queueUrl',
-  'tableName',
-  'names',
-  'dBInstanceIdentifier',
-  'dBClusterIdentifier',
-  'guardrailIdentifier',
-  'protectionId',
-  'policyId',
-  'destinationName',
-  'FindingAggregatorArn',
-  'ProductSubscriptionArn',
-  'StandardsControlArn',
-  'StandardsSubscriptionArns',
-  'RuleName',
-  'groupName',
-  'policyName',
-  'rootId',
-  'resourceId',
-  'accountId',
-  'adminAccountId',
-  'AdminAccountId',
-  'delegatedAdminAccountId',
-  'authorizedAccountId',
-  'accountIds',
-  'AccountIds',
-  'servicePrincipal',
-];
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
