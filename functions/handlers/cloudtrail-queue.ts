@@ -5,10 +5,9 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { loadSuppressions } from '../config/load-suppressions.js';
 import { loadRuntimeConfig } from '../config/runtime-config.js';
 import { canaryRuleOf, splitCanary } from '../core/canary.js';
-import { once } from '../core/once.js';
 import { RuleSetError } from '../core/sigma/errors.js';
 import type { CompiledRule } from '../core/sigma/rule-set.js';
-import { deferred } from '../deferred.js';
+import { deferred, loadOnce } from '../deferred.js';
 import { loadRulePack } from '../load-rule-pack.js';
 import type { Notifier } from '../notifier/sns-notifier.js';
 import { decodeQueueBody, type PipelineOptions, runPipeline, type Telemetry } from '../pipeline.js';
@@ -95,8 +94,8 @@ const createDefaultHandler = async (): Promise<QueueHandler> => {
   const { ruleSet, errors } =
     loadRulePack(config.rulesDir) ?? (await import('../load-rules.js')).loadRules([config.rulesDir]);
   if (errors.length > 0) throw new RuleSetError(errors);
-  // One DynamoDB and one SNS client for every port; a failed dynamic import stays failed in Node's module map anyway.
-  const aws = once(async () => (await import('../detector-ports.js')).detectorPorts(config));
+  // One DynamoDB and one SNS client for every port, loaded with the first call that needs one (retried if that fails).
+  const aws = loadOnce(async () => (await import('../detector-ports.js')).detectorPorts(config));
   return createQueueHandler({
     ruleSet,
     suppressions: loadSuppressions(config.suppressionsFile),

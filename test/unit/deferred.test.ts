@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deferred } from '../../functions/deferred.js';
+import { deferred, loadOnce } from '../../functions/deferred.js';
 
 type Counter = { add(amount: number): Promise<number>; total(): Promise<number> };
 
@@ -68,5 +68,35 @@ describe('deferred', () => {
     const act = failing.publish();
     // Assess
     await expect(act).rejects.toThrow('topic gone');
+  });
+});
+
+describe('loadOnce', () => {
+  it('shares one load between concurrent and later calls', async () => {
+    // Prepare
+    const { loads, load } = counting();
+    const get = loadOnce(load);
+    // Act
+    const [a, b] = await Promise.all([get(), get()]);
+    const c = await get();
+    // Assess
+    expect(loads).toHaveLength(1);
+    expect(a).toBe(b);
+    expect(c).toBe(a);
+  });
+
+  it('forgets a rejected load, so ports built on it recover on the next call', async () => {
+    // Prepare: two ports over one shared load, as the detector wires its DynamoDB-backed ports
+    const { loads, load } = counting(1);
+    const shared = loadOnce(async () => ({ left: await load(), right: await load() }));
+    const left = deferred(async () => (await shared()).left, { add: true, total: true });
+    const right = deferred(async () => (await shared()).right, { add: true, total: true });
+    // Act
+    const failed = left.add(1);
+    // Assess
+    await expect(failed).rejects.toThrow('load 1 failed');
+    await expect(right.add(2)).resolves.toBe(2);
+    await expect(left.add(3)).resolves.toBe(3);
+    expect(loads).toHaveLength(3); // the failed one, then left and right once
   });
 });
