@@ -62,7 +62,7 @@ const deployConfig = z.strictObject({
   /** Also deliver read-only (Get/List/Describe) management events for the rules that match such names. */
   includeReadOnly: z.boolean().default(false),
   /**
-   * NODE_OPTIONS=--enable-source-maps on every function: stack traces name source files and lines, at about 12 ms more
+   * NODE_OPTIONS=--enable-source-maps on every function: stack traces name source files and lines, at 6–12 ms more
    * per cold start (docs/BENCHMARKS.md). Off by default; the maps are in each asset either way.
    */
   sourceMaps: z.boolean().default(false),

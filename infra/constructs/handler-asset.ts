@@ -38,7 +38,7 @@ const banner =
 
 /**
  * The asset's rule pack (DESIGN §3.3: compile once): the rules dir's YAML, with the overlay replacing the same paths,
- * pre-parsed so a cold start compiles without the YAML parser (test/bench: about 5x faster rule loading).
+ * pre-parsed so a cold start compiles without the YAML parser (test/bench: about 5× faster rule loading).
  */
 const assetRulePack = (spec: HandlerAssetSpec): string => {
   const rulesDir = join(spec.projectRoot, spec.rulesDir);

@@ -59,7 +59,7 @@ const main = async (): Promise<void> => {
   const workDir = mkdtempSync(join(tmpdir(), 'tamperwatch-bench-'));
   try {
     // First, while this process is small: a parent holding the throughput workload (~1 GB) slows every child process
-    // on the 2-core VM by about a quarter (71 → 97 ms measured), which a Lambda sandbox does not share.
+    // on the 2-core VM by about a third (71 → 97 ms measured), which a Lambda sandbox does not share.
     log('bundles and cold start');
     const bundles = bundleHandlers(root, join(workDir, 'bundles'));
     const coldStart = await measureColdStart(root, workDir, sizes.coldRuns);
