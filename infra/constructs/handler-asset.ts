@@ -4,8 +4,8 @@ import { join, relative } from 'node:path';
 import type { ILocalBundling } from 'aws-cdk-lib';
 import { buildSync } from 'esbuild';
 import { packRules } from '../../functions/core/sigma/pack-rules.js';
-import { unpackRules } from '../../functions/core/sigma/rule-pack.js';
-import { rulePackFile, rulePackOf } from '../../functions/load-rules.js';
+import type { RuleSource } from '../../functions/core/sigma/rule-set.js';
+import { readRuleSources, rulePackFile } from '../../functions/load-rules.js';
 
 /** What goes into one Lambda asset (paths relative to `projectRoot` unless absolute). */
 type HandlerAssetSpec = {
@@ -41,10 +41,11 @@ const banner =
  * pre-parsed so a cold start compiles without the YAML parser (test/bench: about 5× faster rule loading).
  */
 const assetRulePack = (spec: HandlerAssetSpec): string => {
-  const rulesDir = join(spec.projectRoot, spec.rulesDir);
-  const byFile = new Map(unpackRules(rulePackOf(rulesDir)).map((rule) => [rule.file, rule]));
-  if (spec.ruleOverlay !== undefined)
-    for (const rule of unpackRules(rulePackOf(spec.ruleOverlay))) byFile.set(rule.file, rule);
+  // Texts only, named relative to their folder; packRules parses each file once.
+  const sourcesUnder = (dir: string): RuleSource[] =>
+    readRuleSources([dir]).map((source) => ({ file: relative(dir, source.file), text: source.text }));
+  const byFile = new Map(sourcesUnder(join(spec.projectRoot, spec.rulesDir)).map((rule) => [rule.file, rule]));
+  if (spec.ruleOverlay !== undefined) for (const rule of sourcesUnder(spec.ruleOverlay)) byFile.set(rule.file, rule);
   return packRules([...byFile.values()].sort((a, b) => a.file.localeCompare(b.file)));
 };
 
@@ -129,20 +130,21 @@ const writeHandlerAsset = (spec: HandlerAssetSpec, outputDir: string, rulePack =
  */
 class HandlerAssetBundling implements ILocalBundling {
   readonly inputs: string;
+  // An ES private field: not an own enumerable property, so the half-megabyte pack stays out of the cache key JSON
+  // (its digest is in `inputs`).
+  readonly #rulePack: string;
 
-  constructor(
-    readonly spec: HandlerAssetSpec,
-    private readonly rulePack: string = assetRulePack(spec),
-  ) {
+  constructor(readonly spec: HandlerAssetSpec) {
+    this.#rulePack = assetRulePack(spec);
     this.inputs = createHash('sha256')
       .update(JSON.stringify([spec.entry, spec.rulesDir]))
       .update(readFileSync(spec.suppressionsFile))
-      .update(rulePack)
+      .update(this.#rulePack)
       .digest('hex');
   }
 
   tryBundle(outputDir: string): boolean {
-    writeHandlerAsset(this.spec, outputDir, this.rulePack);
+    writeHandlerAsset(this.spec, outputDir, this.#rulePack);
     return true;
   }
 }
