@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listJsonFiles, readJsonValues } from '../../helpers/corpus.js';
 
 /**
  * Inputs the differential tests (`*.differential.test.ts`) run both the optimized and the plain path over: every JSON
@@ -12,48 +13,27 @@ type NamedValue = { readonly name: string; readonly value: unknown };
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const corpusDir = resolve(root, '../shared/corpus');
 
-const listFiles = (dir: string, pattern: RegExp): string[] =>
-  existsSync(dir)
-    ? readdirSync(dir)
-        .sort()
-        .flatMap((name) => {
-          const path = join(dir, name);
-          if (statSync(path).isDirectory()) return listFiles(path, pattern);
-          return pattern.test(name) ? [path] : [];
-        })
-    : [];
-
-const parseValues = (text: string): unknown[] => {
-  try {
-    return [JSON.parse(text)];
-  } catch {
-    return text.split('\n').flatMap((line) => {
-      try {
-        return line.trim() === '' ? [] : [JSON.parse(line) as unknown];
-      } catch {
-        return [];
-      }
-    });
-  }
-};
+const jsonFilesUnder = (dir: string): string[] => (existsSync(dir) ? listJsonFiles(dir) : []);
 
 const dataValues = (dir: string): NamedValue[] =>
-  listFiles(dir, /\.(json|ndjson)$/)
+  jsonFilesUnder(dir)
     .filter((path) => !path.endsWith('.cases.json'))
     .flatMap((path) =>
-      parseValues(readFileSync(path, 'utf8')).map((value, index) => ({
+      readJsonValues(path).map((value, index) => ({
         name: `${relative(root, path)}#${index}`,
         value,
       })),
     );
 
 const caseInputs = (): NamedValue[] =>
-  listFiles(join(root, 'rules'), /\.cases\.json$/).flatMap((path) => {
-    const cases = (JSON.parse(readFileSync(path, 'utf8')) as { cases?: { name: string; input?: unknown }[] }).cases;
-    return (cases ?? []).flatMap((c) =>
-      c.input === undefined ? [] : [{ name: `${relative(root, path)}: ${c.name}`, value: c.input }],
-    );
-  });
+  jsonFilesUnder(join(root, 'rules'))
+    .filter((path) => path.endsWith('.cases.json'))
+    .flatMap((path) => {
+      const cases = (JSON.parse(readFileSync(path, 'utf8')) as { cases?: { name: string; input?: unknown }[] }).cases;
+      return (cases ?? []).flatMap((c) =>
+        c.input === undefined ? [] : [{ name: `${relative(root, path)}: ${c.name}`, value: c.input }],
+      );
+    });
 
 /** Every input value, in a stable order; the corpus part is empty when ../shared/corpus is absent. */
 const differentialInputs = (): NamedValue[] => [
