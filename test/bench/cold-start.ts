@@ -1,4 +1,4 @@
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -68,14 +68,13 @@ type ColdStartResult = {
 
 const detectorEntry = 'functions/handlers/cloudtrail-queue.ts';
 
-/** A task root as the detector's asset is built (`pack: false` removes the rule pack), plus the probe script. */
-const makeTaskRoot = (root: string, dir: string, pack: boolean, suppressionsFile: string) => {
+/** A task root as the detector's asset is built, plus the probe script. */
+const makeTaskRoot = (root: string, dir: string, suppressionsFile: string) => {
   rmSync(dir, { recursive: true, force: true });
   const files = writeHandlerAsset(
     { projectRoot: root, entry: detectorEntry, rulesDir: 'rules/aws', suppressionsFile },
     dir,
   );
-  if (!pack) rmSync(join(dir, 'rules/aws', rulePackFile));
   writeFileSync(join(dir, 'probe.mjs'), probe);
   const sdkChunk = readdirSync(join(dir, 'chunks')).find((name) => name.startsWith('detector-ports-'));
   if (sdkChunk === undefined) throw new Error('no detector-ports chunk: the SDK clients are not loaded lazily');
@@ -86,14 +85,21 @@ const makeTaskRoot = (root: string, dir: string, pack: boolean, suppressionsFile
   };
 };
 
+/** The same task root without its rule pack (the YAML rules are read instead). */
+const withoutPack = (dir: string, copy: string): void => {
+  rmSync(copy, { recursive: true, force: true });
+  cpSync(dir, copy, { recursive: true });
+  rmSync(join(copy, 'rules/aws', rulePackFile));
+};
+
 /** Median cold start over `runs` fresh processes per variant (see module comment). */
 const measureColdStart = async (root: string, workDir: string, runs: number): Promise<ColdStartResult> => {
   const suppressionsFile = join(workDir, 'suppressions.json');
   writeFileSync(suppressionsFile, '[]\n');
   const yamlRoot = join(workDir, 'task-yaml');
   const packRoot = join(workDir, 'task-pack');
-  makeTaskRoot(root, yamlRoot, false, suppressionsFile);
-  const asset = makeTaskRoot(root, packRoot, true, suppressionsFile);
+  const asset = makeTaskRoot(root, packRoot, suppressionsFile);
+  withoutPack(packRoot, yamlRoot);
   await build({
     absWorkingDir: root,
     stdin: { contents: compileProbe, resolveDir: root, loader: 'ts' },
